@@ -1,0 +1,246 @@
+package dev.tracereplay.file;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Streams the records of a trace file, checking the layout as it goes and never holding more
+ * than one buffer of the file: reading is done in large batches into a reused direct buffer, and
+ * each record is handed out as a view of that buffer, without copying or allocating.
+ *
+ * <pre>{@code
+ * try (TraceFileReader reader = TraceFileReader.open(path)) {
+ *   while (reader.next()) {
+ *     ByteBuffer packet = reader.record();   // header + payload, valid until next()
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Every problem is a {@link TraceFileException} naming the file, byte offset and record
+ * number. A reader is not thread-safe.
+ */
+public final class TraceFileReader implements Closeable {
+  private static final int BATCH_SIZE = 256 * 1024;
+
+  private final Path file;
+  private final FileChannel channel;
+  private final int maxRecordSize;
+  private final TraceConfig config;
+
+  private ByteBuffer buffer;
+  private ByteBuffer view;
+  private long bufferStartOffset;
+  private long recordNumber;
+  private long recordOffset;
+  private int pendingSkip;
+
+  private TraceFileReader(Path file, FileChannel channel, int maxRecordSize) throws IOException {
+    this.file = file;
+    this.channel = channel;
+    this.maxRecordSize = maxRecordSize;
+    this.buffer = ByteBuffer.allocateDirect(Math.min(BATCH_SIZE, maxRecordSize + TraceFormat.SIZE_PREFIX))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    this.buffer.limit(0);
+    this.view = buffer.duplicate();
+    this.config = readHeader();
+  }
+
+  /** Opens a trace file with the default 1 MiB record limit and reads its signature and config. */
+  public static TraceFileReader open(Path file) throws IOException {
+    return open(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+  }
+
+  /**
+   * Opens a trace file and reads its signature and config.
+   *
+   * @param maxRecordSize the largest record (and config) accepted, in bytes
+   * @throws TraceFileException when the signature or config is bad
+   * @throws IOException when the file cannot be opened or read
+   */
+  public static TraceFileReader open(Path file, int maxRecordSize) throws IOException {
+    if (maxRecordSize < 1 || maxRecordSize > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("maxRecordSize must be positive, was " + maxRecordSize);
+    }
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      return new TraceFileReader(file, channel, maxRecordSize);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** The file's config: the wire version its recording server announced. */
+  public TraceConfig config() {
+    return config;
+  }
+
+  /** The file being read. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Moves to the next record.
+   *
+   * @return false at the clean end of the file
+   * @throws RecordTooLargeException when the record's size prefix is over the limit
+   * @throws TruncatedTraceException when the file ends inside the record
+   */
+  public boolean next() throws IOException {
+    buffer.position(buffer.position() + pendingSkip);
+    pendingSkip = 0;
+    long offset = offset();
+    long number = recordNumber + 1;
+    if (!fill(TraceFormat.SIZE_PREFIX)) {
+      if (buffer.remaining() == 0) {
+        return false;
+      }
+      throw new TruncatedTraceException(file, offset, number,
+          "the 8-byte size prefix is cut off after " + buffer.remaining() + " bytes");
+    }
+    long size = buffer.getLong(buffer.position());
+    if (Long.compareUnsigned(size, maxRecordSize) > 0) {
+      throw new RecordTooLargeException(file, offset, number, size, maxRecordSize);
+    }
+    int length = (int) size;
+    if (!fill(TraceFormat.SIZE_PREFIX + length)) {
+      throw new TruncatedTraceException(file, offset, number, "the size prefix announces " + length
+          + " bytes but only " + (buffer.remaining() - TraceFormat.SIZE_PREFIX) + " follow");
+    }
+    int start = buffer.position() + TraceFormat.SIZE_PREFIX;
+    view.clear();
+    view.position(start).limit(start + length);
+    buffer.position(start);
+    pendingSkip = length;
+    recordNumber = number;
+    recordOffset = offset;
+    return true;
+  }
+
+  /**
+   * The current record (one packet: header and payload) between the view's position and limit.
+   * The same buffer object is returned every time; its contents are valid until the next call to
+   * {@link #next()} and must not be modified.
+   */
+  public ByteBuffer record() {
+    if (recordNumber == 0) {
+      throw new IllegalStateException("call next() first");
+    }
+    return view;
+  }
+
+  /** The 1-based number of the current record; 0 before the first call to {@link #next()}. */
+  public long recordNumber() {
+    return recordNumber;
+  }
+
+  /** The byte offset of the current record's size prefix in the file. */
+  public long recordOffset() {
+    return recordOffset;
+  }
+
+  /** The byte offset just after the current record (the config before the first record). */
+  public long endOffset() {
+    return offset() + pendingSkip;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  private TraceConfig readHeader() throws IOException {
+    int signatureLength = TraceFormat.SIGNATURE_BYTES.length;
+    if (!fill(signatureLength)) {
+      throw new BadSignatureException(file, "a file of only " + buffer.remaining() + " bytes");
+    }
+    for (int i = 0; i < signatureLength; i++) {
+      if (buffer.get(i) != TraceFormat.SIGNATURE_BYTES[i]) {
+        throw new BadSignatureException(file, printable(signatureLength));
+      }
+    }
+    buffer.position(signatureLength);
+    long sizeOffset = offset();
+    if (!fill(TraceFormat.SIZE_PREFIX)) {
+      throw new BadConfigException(file, sizeOffset, "the file ends inside the config's size prefix");
+    }
+    long size = buffer.getLong(buffer.position());
+    if (Long.compareUnsigned(size, maxRecordSize) > 0) {
+      throw new BadConfigException(file, sizeOffset,
+          "config size " + Long.toUnsignedString(size) + " is over the limit of " + maxRecordSize + " bytes");
+    }
+    int length = (int) size;
+    if (!fill(TraceFormat.SIZE_PREFIX + length)) {
+      throw new BadConfigException(file, sizeOffset, "the file ends inside the " + length + "-byte config");
+    }
+    buffer.position(buffer.position() + TraceFormat.SIZE_PREFIX);
+    byte[] json = new byte[length];
+    buffer.get(json);
+    try {
+      return TraceConfig.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new BadConfigException(file, sizeOffset + TraceFormat.SIZE_PREFIX, e.getMessage());
+    }
+  }
+
+  /** The file offset of the buffer's position. */
+  private long offset() {
+    return bufferStartOffset + buffer.position();
+  }
+
+  /**
+   * Makes at least {@code needed} bytes available from the buffer's position, reading in batches;
+   * false when the file ends first (what is there stays available).
+   */
+  private boolean fill(int needed) throws IOException {
+    if (buffer.remaining() >= needed) {
+      return true;
+    }
+    if (needed > buffer.capacity()) {
+      grow(needed);
+    }
+    bufferStartOffset += buffer.position();
+    buffer.compact();
+    try {
+      while (buffer.position() < needed) {
+        if (channel.read(buffer) < 0) {
+          break;
+        }
+      }
+    } finally {
+      buffer.flip();
+    }
+    return buffer.remaining() >= needed;
+  }
+
+  /** Replaces the buffer by one that holds {@code needed} bytes; bounded by the record limit. */
+  private void grow(int needed) {
+    int capacity = (int) Math.min((long) maxRecordSize + TraceFormat.SIZE_PREFIX,
+        Math.max(needed, 2L * buffer.capacity()));
+    ByteBuffer larger = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+    bufferStartOffset += buffer.position();
+    larger.put(buffer);
+    larger.flip();
+    buffer = larger;
+    view = buffer.duplicate();
+  }
+
+  private String printable(int length) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < length; i++) {
+      int b = buffer.get(i) & 0xFF;
+      if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') {
+        out.append((char) b);
+      } else {
+        out.append(String.format("\\x%02x", b));
+      }
+    }
+    return out.append('"').toString();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.tracereplay.file;
+
+import java.io.Closeable;
+import java.io.Flushable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a trace file: the signature and config when created, then one size-prefixed record per
+ * {@link #append(ByteBuffer)}. Records are gathered in a direct buffer and written in large
+ * batches; {@link #flush()} hands what is buffered to the operating system (a process crash after
+ * it loses nothing), and a failed write cuts the file back to its last whole record, so that the
+ * file on disk is always a valid trace up to that record.
+ *
+ * <p>The file is created exclusively: an existing file, or a symbolic link, at the path is never
+ * truncated or followed ({@link java.nio.file.FileAlreadyExistsException}). A writer is not
+ * thread-safe.
+ */
+public final class TraceFileWriter implements Closeable, Flushable {
+
+  /** The default size of the write buffer. */
+  public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
+
+  private final Path file;
+  private final FileChannel channel;
+  private final ByteBuffer buffer;
+  private final ByteBuffer prefix = ByteBuffer.allocate(TraceFormat.SIZE_PREFIX).order(ByteOrder.LITTLE_ENDIAN);
+  private long recordCount;
+  private long bufferedRecords;
+  private long writtenBytes;
+  private boolean closed;
+
+  private TraceFileWriter(Path file, FileChannel channel, int bufferSize) {
+    this.file = file;
+    this.channel = channel;
+    this.buffer = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Creates a new trace file with the default buffer size; see {@link #create(Path, TraceConfig, int)}. */
+  public static TraceFileWriter create(Path file, TraceConfig config) throws IOException {
+    return create(file, config, DEFAULT_BUFFER_SIZE);
+  }
+
+  /**
+   * Creates a new trace file and writes its signature and config.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when anything, even a dangling link, is at
+   *     the path: a recording is never overwritten
+   * @throws IOException when the file cannot be created or written
+   */
+  public static TraceFileWriter create(Path file, TraceConfig config, int bufferSize) throws IOException {
+    if (bufferSize < 64) {
+      throw new IllegalArgumentException("bufferSize must be at least 64 bytes, was " + bufferSize);
+    }
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
+    TraceFileWriter writer = new TraceFileWriter(file, channel, bufferSize);
+    try {
+      writer.writeHeader(config);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    return writer;
+  }
+
+  /**
+   * Appends one record holding the bytes between the packet's position and limit, and moves its
+   * position to its limit.
+   */
+  public void append(ByteBuffer packet) throws IOException {
+    ensureOpen();
+    int length = packet.remaining();
+    if (TraceFormat.SIZE_PREFIX + length > buffer.remaining()) {
+      flush();
+      if (TraceFormat.SIZE_PREFIX + length > buffer.capacity()) {
+        writeDirectly(packet);
+        return;
+      }
+    }
+    buffer.putLong(length);
+    buffer.put(packet);
+    bufferedRecords++;
+  }
+
+  /** The number of records appended, less those lost to a failed write. */
+  public long recordCount() {
+    return recordCount + bufferedRecords;
+  }
+
+  /** The file's size once everything buffered is written. */
+  public long size() {
+    return writtenBytes + buffer.position();
+  }
+
+  /** The file being written. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Writes every buffered record to the file. On failure the file is cut back to the end of the
+   * last whole record written before, and the buffered records are lost.
+   */
+  @Override
+  public void flush() throws IOException {
+    ensureOpen();
+    buffer.flip();
+    try {
+      writeFully(buffer);
+      recordCount += bufferedRecords;
+    } finally {
+      bufferedRecords = 0;
+      buffer.clear();
+    }
+  }
+
+  /** Flushes and closes the file; calling it again does nothing. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    try {
+      flush();
+    } finally {
+      closed = true;
+      channel.close();
+    }
+  }
+
+  private void writeHeader(TraceConfig config) throws IOException {
+    byte[] json = config.toJson();
+    buffer.put(TraceFormat.SIGNATURE_BYTES);
+    buffer.putLong(json.length);
+    buffer.put(json);
+    flush();
+  }
+
+  private void writeDirectly(ByteBuffer packet) throws IOException {
+    prefix.clear();
+    prefix.putLong(0, packet.remaining());
+    ByteBuffer[] parts = {prefix, packet};
+    long expected = prefix.remaining() + (long) packet.remaining();
+    long start = writtenBytes;
+    try {
+      long done = 0;
+      while (done < expected) {
+        done += channel.write(parts);
+      }
+      writtenBytes += done;
+      recordCount++;
+    } catch (IOException e) {
+      cutBack(start, e);
+      throw e;
+    }
+  }
+
+  private void writeFully(ByteBuffer bytes) throws IOException {
+    long start = writtenBytes;
+    try {
+      while (bytes.hasRemaining()) {
+        writtenBytes += channel.write(bytes);
+      }
+    } catch (IOException e) {
+      cutBack(start, e);
+      throw e;
+    }
+  }
+
+  /** After a failed write, drops the torn part so the file ends at a record boundary. */
+  private void cutBack(long validLength, IOException failure) {
+    try {
+      channel.truncate(validLength);
+      writtenBytes = validLength;
+    } catch (IOException truncateFailed) {
+      failure.addSuppressed(truncateFailed);
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException(file + ": the trace writer is closed");
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.tracereplay.file;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The layout of a tracereplay file, fixed by gVisor: the 16 ASCII bytes {@code tracereplay file},
+ * a uint64 little-endian size and that many bytes of JSON config, then records, each a uint64
+ * little-endian size and that many bytes: one raw packet (message header and payload) each.
+ */
+public final class TraceFormat {
+
+  /** The 16-byte signature every trace file starts with. */
+  public static final String SIGNATURE = "tracereplay file";
+
+  /** The largest record (and config) a reader accepts by default: 1 MiB, as gVisor's reader. */
+  public static final int DEFAULT_MAX_RECORD_SIZE = 1 << 20;
+
+  /** The size of the little-endian length prefix in front of the config and every record. */
+  public static final int SIZE_PREFIX = 8;
+
+  static final byte[] SIGNATURE_BYTES = SIGNATURE.getBytes(StandardCharsets.US_ASCII);
+
+  private TraceFormat() {}
+}
