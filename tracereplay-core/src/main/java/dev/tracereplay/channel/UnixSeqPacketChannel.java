@@ -1,0 +1,224 @@
+package dev.tracereplay.channel;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.DatagramPacket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.newsclub.net.unix.AFSocketType;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.BrokenPipeSocketException;
+import org.newsclub.net.unix.ConnectionRefusedSocketException;
+import org.newsclub.net.unix.ConnectionResetSocketException;
+
+/**
+ * A real AF_UNIX SOCK_SEQPACKET connection, on junixsocket. Connect to a listening sink with
+ * {@link #connect(Path)}; a {@link UnixSeqPacketListener} hands out the server side.
+ *
+ * <p>junixsocket's channel reports a receive timeout, an empty packet and the peer's close all
+ * as -1, and a send timeout as 0 bytes written; this class turns those back into the
+ * {@link SeqPacketChannel} contract: {@link SocketTimeoutException} for timeouts,
+ * {@link PeerClosedException} for a peer that is gone. Receiving and sending use one system call
+ * each; {@link #tryReceive} switches the socket to non-blocking mode, which costs two calls, and
+ * {@link #receive}/{@link #send} switch it back only when needed.
+ */
+public final class UnixSeqPacketChannel implements SeqPacketChannel {
+  private static final int SHUT_RD = 0;
+
+  private final AFUNIXDatagramSocket socket;
+  private final AFUNIXDatagramChannel channel;
+  private final String peerAddress;
+  private final Object modeLock = new Object();
+  private volatile int receiveTimeoutMillis;
+  private volatile int sendTimeoutMillis;
+  private int kernelTimeoutMillis;
+  private boolean nonBlocking;
+
+  UnixSeqPacketChannel(AFUNIXDatagramSocket socket, String peerAddress) {
+    this.socket = socket;
+    this.channel = socket.getChannel();
+    this.peerAddress = peerAddress;
+  }
+
+  /**
+   * Connects to the sink listening at {@code endpoint}.
+   *
+   * @throws IOException naming the endpoint and saying what is wrong: nothing there, nothing
+   *     listening, not a SOCK_SEQPACKET socket, or no permission
+   */
+  public static UnixSeqPacketChannel connect(Path endpoint) throws IOException {
+    AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance(AFSocketType.SOCK_SEQPACKET);
+    try {
+      socket.connect(AFUNIXSocketAddress.of(endpoint));
+    } catch (IOException e) {
+      socket.close();
+      throw connectFailure(endpoint, e);
+    }
+    return new UnixSeqPacketChannel(socket, endpoint.toString());
+  }
+
+  private static IOException connectFailure(Path endpoint, IOException e) {
+    String message = String.valueOf(e.getMessage());
+    String why;
+    if (e instanceof ConnectionRefusedSocketException || message.contains("Connection refused")) {
+      why = "nothing is listening there (a stale socket file, or not a socket)";
+    } else if (message.contains("No such file")) {
+      why = "there is no socket file at that path";
+    } else if (message.contains("Protocol wrong type")) {
+      why = "the socket there is not a SOCK_SEQPACKET socket";
+    } else if (message.contains("Permission denied")) {
+      why = "permission denied";
+    } else {
+      why = message;
+    }
+    SocketException failure = new SocketException("cannot connect to the sink at " + endpoint + ": "
+        + why + ". Start the sink (or 'tracereplay save') on that path first.");
+    failure.initCause(e);
+    return failure;
+  }
+
+  @Override
+  public void send(ByteBuffer packet) throws IOException {
+    int timeout = sendTimeoutMillis;
+    synchronized (modeLock) {
+      blocking(timeout);
+    }
+    try {
+      if (!packet.hasRemaining()) {
+        // channel.write() of nothing makes no system call; an empty packet needs the socket API.
+        socket.send(new DatagramPacket(new byte[0], 0));
+        return;
+      }
+      if (channel.write(packet) == 0) {
+        throw new SocketTimeoutException("sending to " + peerAddress + " timed out after " + timeout
+            + " ms: the peer is not reading");
+      }
+    } catch (AsynchronousCloseException e) {
+      if (e.getCause() instanceof BrokenPipeSocketException) {
+        throw peerClosed(e);
+      }
+      throw e;
+    } catch (BrokenPipeSocketException | ConnectionResetSocketException e) {
+      throw peerClosed(e);
+    }
+  }
+
+  @Override
+  public int receive(ByteBuffer dst) throws IOException {
+    int timeout = receiveTimeoutMillis;
+    synchronized (modeLock) {
+      blocking(timeout);
+    }
+    long start = timeout > 0 ? System.nanoTime() : 0;
+    int length = channel.read(dst);
+    if (length < 0 && timeout > 0 && System.nanoTime() - start >= timeout * 1_000_000L) {
+      // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream.
+      throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
+    }
+    return length;
+  }
+
+  @Override
+  public int tryReceive(ByteBuffer dst) throws IOException {
+    synchronized (modeLock) {
+      if (!nonBlocking) {
+        channel.configureBlocking(false);
+        nonBlocking = true;
+      }
+    }
+    return channel.read(dst);
+  }
+
+  @Override
+  public void setReceiveTimeout(Duration timeout) {
+    receiveTimeoutMillis = millis(timeout);
+  }
+
+  @Override
+  public void setSendTimeout(Duration timeout) {
+    sendTimeoutMillis = millis(timeout);
+  }
+
+  /**
+   * Shuts down the receiving side (shutdown(2) with SHUT_RD): queued packets can still be read,
+   * then reads return -1, and the peer's sends fail. junixsocket does not offer this for
+   * SEQPACKET sockets, so it is reached by reflection; where that is not possible the socket is
+   * closed instead, which also ends a blocked receive.
+   */
+  @Override
+  public void shutdownInput() throws IOException {
+    Method shutdown = NativeShutdown.METHOD;
+    if (shutdown == null) {
+      close();
+      return;
+    }
+    try {
+      FileDescriptor fd = socket.getFileDescriptor();
+      shutdown.invoke(null, fd, SHUT_RD);
+    } catch (ReflectiveOperationException e) {
+      close();
+    }
+  }
+
+  @Override
+  public String peerAddress() {
+    return peerAddress;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  @Override
+  public String toString() {
+    return "UnixSeqPacketChannel[" + peerAddress + "]";
+  }
+
+  /** Puts the socket in blocking mode with this timeout; system calls only for what changes. */
+  private void blocking(int timeoutMillis) throws IOException {
+    if (nonBlocking) {
+      channel.configureBlocking(true);
+      nonBlocking = false;
+    }
+    if (kernelTimeoutMillis != timeoutMillis) {
+      socket.setSoTimeout(timeoutMillis);
+      kernelTimeoutMillis = timeoutMillis;
+    }
+  }
+
+  private PeerClosedException peerClosed(IOException cause) {
+    return new PeerClosedException("the peer at " + peerAddress + " has closed the connection", cause);
+  }
+
+  private static int millis(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+    }
+    long millis = timeout.toMillis();
+    return millis == 0 && !timeout.isZero() ? 1 : (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  /** junixsocket's native shutdown(2), looked up once. */
+  private static final class NativeShutdown {
+    static final Method METHOD = find();
+
+    private static Method find() {
+      try {
+        Method method = Class.forName("org.newsclub.net.unix.NativeUnixSocket")
+            .getDeclaredMethod("shutdown", FileDescriptor.class, int.class);
+        method.setAccessible(true);
+        return method;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
+  }
+}
