@@ -1,0 +1,203 @@
+package dev.tracereplay;
+
+import dev.tracereplay.channel.SeqPacketListener;
+import dev.tracereplay.channel.UnixSeqPacketListener;
+import dev.tracereplay.file.TraceConfig;
+import dev.tracereplay.file.TraceFileWriter;
+import dev.tracereplay.record.Recording;
+import dev.tracereplay.record.RecordingDirectory;
+import dev.tracereplay.record.RecordingHandlerFactory;
+import dev.tracereplay.record.RecordingListener;
+import dev.tracereplay.server.SinkServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code save} server as a library: listens where runsc (or a replay) connects and records
+ * every client into a file of its own, {@code <outDir>/<prefix><NNNN>}, in the tracereplay file
+ * format, byte-compatible with gVisor's tool.
+ *
+ * <pre>{@code
+ * try (TraceRecorder recorder = TraceRecorder.start(endpoint, outDir)) {
+ *   // run runsc, or TraceReplayer.replay(trace, endpoint)
+ *   recorder.awaitNoClients(Duration.ofSeconds(30));
+ *   recorder.recordings();   // files and message counts
+ * }
+ * }</pre>
+ *
+ * <p>Guarantees: an existing recording is never overwritten (numbering continues after the
+ * highest file already there); a client that sends a malformed packet is closed with a logged
+ * reason and its file keeps every message received before, while other clients go on; a client
+ * that disconnects during the handshake leaves no file; each recording is flushed whenever its
+ * client pauses and closed cleanly by {@link #close()}. Thread-safe.
+ */
+public final class TraceRecorder implements AutoCloseable {
+  private final SinkServer server;
+  private final RecordingHandlerFactory recordings;
+  private final RecordingDirectory directory;
+
+  private TraceRecorder(SinkServer server, RecordingHandlerFactory recordings, RecordingDirectory directory) {
+    this.server = server;
+    this.recordings = recordings;
+    this.directory = directory;
+  }
+
+  /** Starts recording clients of a new socket at {@code endpoint} into {@code outDir}, with defaults. */
+  public static TraceRecorder start(Path endpoint, Path outDir) throws IOException {
+    return builder(endpoint, outDir).start();
+  }
+
+  /** Starts configuring a recorder listening on a socket at {@code endpoint}. */
+  public static Builder builder(Path endpoint, Path outDir) {
+    return new Builder(outDir).endpoint(endpoint);
+  }
+
+  /** Starts configuring a recorder accepting clients from {@code listener} (e.g. an in-memory one). */
+  public static Builder builder(SeqPacketListener listener, Path outDir) {
+    return new Builder(outDir).listener(listener);
+  }
+
+  /** Where clients connect. */
+  public String address() {
+    return server.address();
+  }
+
+  /** The directory recordings go to. */
+  public Path outputDirectory() {
+    return directory.directory();
+  }
+
+  /** The number of clients connected now. */
+  public int activeClients() {
+    return server.activeClients();
+  }
+
+  /**
+   * Waits until no client is connected; every recording that ended is then closed on disk.
+   *
+   * @return false when the timeout passed with clients still connected
+   */
+  public boolean awaitNoClients(Duration timeout) throws InterruptedException {
+    return server.awaitNoClients(timeout);
+  }
+
+  /** Every recording started so far, open or closed, in the order the clients connected. */
+  public List<Recording> recordings() {
+    return recordings.recordings();
+  }
+
+  /**
+   * Stops accepting, receives what connected clients have already sent, and flushes and closes
+   * every open recording. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** Configures a {@link TraceRecorder}; every setting has gVisor's default or a safe one. */
+  public static final class Builder {
+    private final Path outDir;
+    private final SinkServer.Builder server;
+    private String prefix = "client-";
+    private RecordingListener listener = new RecordingListener() {};
+    private long maxBytesPerRecording;
+    private int bufferSize = TraceFileWriter.DEFAULT_BUFFER_SIZE;
+    private int version = TraceConfig.CURRENT.version();
+
+    private Builder(Path outDir) {
+      this.outDir = Objects.requireNonNull(outDir, "outDir");
+      this.server = SinkServer.builder().name("recorder");
+    }
+
+    private Builder endpoint(Path endpoint) {
+      server.endpoint(endpoint);
+      return this;
+    }
+
+    private Builder listener(SeqPacketListener source) {
+      server.listener(source);
+      return this;
+    }
+
+    /** The file name prefix (default {@code client-}): files are {@code <prefix><NNNN>}. */
+    public Builder prefix(String prefix) {
+      this.prefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** Hears about clients connecting and closing. */
+    public Builder listener(RecordingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The largest message accepted, in bytes (default 1 MiB); a larger one closes its client. */
+    public Builder maxMessageSize(int bytes) {
+      server.maxMessageSize(bytes);
+      return this;
+    }
+
+    /** How many clients may be recorded at once (default 256); more are refused. */
+    public Builder maxClients(int clients) {
+      server.maxClients(clients);
+      return this;
+    }
+
+    /** The largest a recording may grow, in bytes; reaching it closes that client. 0: no limit. */
+    public Builder maxBytesPerRecording(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxBytesPerRecording must not be negative, was " + bytes);
+      }
+      this.maxBytesPerRecording = bytes;
+      return this;
+    }
+
+    /** Permissions and backlog of the socket file (default owner-only). */
+    public Builder socketOptions(UnixSeqPacketListener.Options options) {
+      server.socketOptions(options);
+      return this;
+    }
+
+    /** How long a new client may take to send its handshake (default 30 s). */
+    public Builder handshakeTimeout(Duration timeout) {
+      server.handshakeTimeout(timeout);
+      return this;
+    }
+
+    /** How long {@link TraceRecorder#close()} lets clients drain (default 10 s). */
+    public Builder closeGracePeriod(Duration period) {
+      server.closeGracePeriod(period);
+      return this;
+    }
+
+    /** Each recording's write buffer (default 256 KiB). */
+    public Builder bufferSize(int bytes) {
+      this.bufferSize = bytes;
+      return this;
+    }
+
+    /** The version the recorder announces and writes in each file's config (default 1). */
+    public Builder handshakeVersion(int version) {
+      server.handshakeVersion(version);
+      this.version = version;
+      return this;
+    }
+
+    /**
+     * Creates the output directory if needed, binds and starts accepting.
+     *
+     * @throws IOException when the directory cannot be created or the socket cannot be bound
+     */
+    public TraceRecorder start() throws IOException {
+      RecordingDirectory directory = new RecordingDirectory(outDir, prefix);
+      RecordingHandlerFactory recordings = new RecordingHandlerFactory(directory, new TraceConfig(version),
+          listener, maxBytesPerRecording, bufferSize);
+      SinkServer sink = server.handlers(recordings).start();
+      return new TraceRecorder(sink, recordings, directory);
+    }
+  }
+}

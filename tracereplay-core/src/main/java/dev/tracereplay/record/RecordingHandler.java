@@ -1,0 +1,70 @@
+package dev.tracereplay.record;
+
+import dev.tracereplay.file.TraceFileWriter;
+import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.server.ClientHandler;
+import dev.tracereplay.server.CloseReason;
+import dev.tracereplay.server.LimitReachedException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one client's messages to its trace file: buffered, flushed whenever the client pauses
+ * (so an idle recording is complete on disk) and closed when the client goes.
+ */
+final class RecordingHandler implements ClientHandler {
+  private static final Logger log = LoggerFactory.getLogger(RecordingHandler.class);
+
+  private final long clientId;
+  private final TraceFileWriter writer;
+  private final RecordingListener listener;
+  private final long maxBytes;
+  private volatile long messages;
+  private volatile long bytes;
+  private volatile CloseReason closeReason;
+
+  RecordingHandler(long clientId, TraceFileWriter writer, RecordingListener listener, long maxBytes) {
+    this.clientId = clientId;
+    this.writer = writer;
+    this.listener = listener;
+    this.maxBytes = maxBytes;
+    this.bytes = writer.size();
+  }
+
+  @Override
+  public void onMessage(ByteBuffer packet) throws IOException {
+    long size = writer.size() + TraceFormat.SIZE_PREFIX + packet.remaining();
+    if (maxBytes > 0 && size > maxBytes) {
+      throw new LimitReachedException(writer.file() + " reached its limit of " + maxBytes
+          + " bytes (maxBytesPerRecording) after " + messages + " messages");
+    }
+    writer.append(packet);
+    messages = writer.recordCount();
+    bytes = size;
+  }
+
+  @Override
+  public void onIdle() throws IOException {
+    writer.flush();
+  }
+
+  @Override
+  public void onClose(CloseReason reason) {
+    try {
+      writer.close();
+    } catch (IOException e) {
+      log.error("Closing the recording {} failed; it holds the messages written before: {}",
+          writer.file(), e.toString());
+    }
+    messages = writer.recordCount();
+    bytes = writer.size();
+    closeReason = reason;
+    listener.clientClosed(snapshot());
+  }
+
+  Recording snapshot() {
+    return new Recording(clientId, writer.file(), messages, bytes, closeReason);
+  }
+}
