@@ -117,7 +117,13 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
       blocking(timeout);
     }
     long start = timeout > 0 ? System.nanoTime() : 0;
-    int length = channel.read(dst);
+    int length;
+    try {
+      length = channel.read(dst);
+    } catch (ConnectionResetSocketException e) {
+      // The peer closed with packets of ours still unread: for a receiver, that is the end of stream.
+      return -1;
+    }
     if (length < 0 && timeout > 0 && System.nanoTime() - start >= timeout * 1_000_000L) {
       // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream.
       throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
@@ -133,7 +139,11 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
         nonBlocking = true;
       }
     }
-    return channel.read(dst);
+    try {
+      return channel.read(dst);
+    } catch (ConnectionResetSocketException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -111,9 +111,15 @@ public final class TraceFileWriter implements Closeable, Flushable {
   public void flush() throws IOException {
     ensureOpen();
     buffer.flip();
+    long start = writtenBytes;
     try {
-      writeFully(buffer);
+      while (buffer.hasRemaining()) {
+        writtenBytes += channel.write(buffer);
+      }
       recordCount += bufferedRecords;
+    } catch (IOException e) {
+      keepWholeRecords(start, e);
+      throw e;
     } finally {
       bufferedRecords = 0;
       buffer.clear();
@@ -161,16 +167,31 @@ public final class TraceFileWriter implements Closeable, Flushable {
     }
   }
 
-  private void writeFully(ByteBuffer bytes) throws IOException {
-    long start = writtenBytes;
-    try {
-      while (bytes.hasRemaining()) {
-        writtenBytes += channel.write(bytes);
-      }
-    } catch (IOException e) {
-      cutBack(start, e);
-      throw e;
+  /**
+   * After a write of the buffer failed part-way (a full disk), keeps the records that reached the
+   * file whole and cuts off the torn one, so the file ends at a record boundary.
+   */
+  private void keepWholeRecords(long start, IOException failure) {
+    long written = writtenBytes - start;
+    long kept = 0;
+    long keptRecords = 0;
+    int at = 0;
+    if (start == 0) {
+      at = TraceFormat.SIGNATURE_BYTES.length;
+      at += TraceFormat.SIZE_PREFIX + (int) buffer.getLong(at);
+      kept = at <= written ? at : 0;
     }
+    while (kept == at && at + TraceFormat.SIZE_PREFIX <= written) {
+      int end = at + TraceFormat.SIZE_PREFIX + (int) buffer.getLong(at);
+      if (end > written) {
+        break;
+      }
+      at = end;
+      kept = end;
+      keptRecords++;
+    }
+    recordCount += keptRecords;
+    cutBack(start + kept, failure);
   }
 
   /** After a failed write, drops the torn part so the file ends at a record boundary. */

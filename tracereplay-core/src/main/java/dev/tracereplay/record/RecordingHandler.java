@@ -40,14 +40,28 @@ final class RecordingHandler implements ClientHandler {
       throw new LimitReachedException(writer.file() + " reached its limit of " + maxBytes
           + " bytes (maxBytesPerRecording) after " + messages + " messages");
     }
-    writer.append(packet);
+    try {
+      writer.append(packet);
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
     messages = writer.recordCount();
     bytes = size;
   }
 
   @Override
   public void onIdle() throws IOException {
-    writer.flush();
+    try {
+      writer.flush();
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
+  }
+
+  /** A write failure that names the file and says what is kept (the writer cut the torn part). */
+  private IOException writeFailed(IOException e) {
+    return new IOException("writing " + writer.file() + " failed (" + e.getMessage() + "); the file keeps the "
+        + writer.recordCount() + " messages written before and stays a valid trace", e);
   }
 
   @Override

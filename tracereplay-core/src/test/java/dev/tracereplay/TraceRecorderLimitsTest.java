@@ -1,0 +1,199 @@
+package dev.tracereplay;
+
+import static dev.tracereplay.TraceRecorderTest.records;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracereplay.record.Recording;
+import dev.tracereplay.server.CloseReason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Many clients, slow clients, and every limit of the recorder. */
+@Timeout(120)
+class TraceRecorderLimitsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  private Path endpoint() {
+    return dir.resolve("sink.sock");
+  }
+
+  private Path out() {
+    return dir.resolve("out");
+  }
+
+  @Test
+  void sixtyFourClientsAtOnceEachGetTheirOwnCompleteOrderedFile() throws Exception {
+    int clients = 64;
+    int messages = 10_000;
+    try (TraceRecorder recorder = TraceRecorder.builder(endpoint(), out()).maxClients(clients).start()) {
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        Thread thread = new Thread(() -> {
+          try (RawClient raw = RawClient.connect(endpoint())) {
+            for (int m = 0; m < messages; m++) {
+              raw.send(numbered(client, m));
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }, "client-" + c);
+        threads.add(thread);
+      }
+      threads.forEach(Thread::start);
+      for (Thread thread : threads) {
+        thread.join(DEADLINE.toMillis());
+      }
+      assertThat(failures).isEmpty();
+      assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
+      assertThat(recorder.recordings()).hasSize(clients)
+          .allSatisfy(r -> assertThat(r.closeReason().isClean()).isTrue());
+    }
+    boolean[] seen = new boolean[clients];
+    try (var files = Files.list(out())) {
+      for (Path file : files.toList()) {
+        List<byte[]> records = records(file);
+        assertThat(records).hasSize(messages);
+        int client = ByteBuffer.wrap(records.get(0), 8, 4).getInt();
+        assertThat(seen[client]).as("client %d has one file", client).isFalse();
+        seen[client] = true;
+        for (int m = 0; m < messages; m++) {
+          assertThat(records.get(m)).isEqualTo(numbered(client, m));
+        }
+      }
+    }
+  }
+
+  /** A message whose payload says which client sent it and its number. */
+  private static byte[] numbered(int client, int message) {
+    byte[] packet = RawClient.message(0, 8);
+    ByteBuffer.wrap(packet, 8, 8).putInt(client).putInt(message);
+    return packet;
+  }
+
+  @Test
+  void aStuckClientNeverStallsTheOthers() throws Exception {
+    try (TraceRecorder recorder = TraceRecorder.start(endpoint(), out());
+        RawClient silentInHandshake = RawClient.connectWithoutHandshake(endpoint());
+        RawClient silentAfterHandshake = RawClient.connect(endpoint())) {
+      try (RawClient busy = RawClient.connect(endpoint())) {
+        for (int i = 0; i < 1000; i++) {
+          busy.send(RawClient.message(i, 32));
+        }
+      }
+      Deadline.await(DEADLINE, () -> recorder.recordings().stream().anyMatch(r -> !r.isOpen()));
+
+      Recording busyRecording = recorder.recordings().stream().filter(r -> !r.isOpen()).findFirst().orElseThrow();
+      assertThat(busyRecording.messages()).isEqualTo(1000);
+      assertThat(records(busyRecording.file())).hasSize(1000);
+      assertThat(recorder.activeClients()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void clientsBeyondMaxClientsAreRefusedAtOnceNotQueued() throws Exception {
+    try (TraceRecorder recorder = TraceRecorder.builder(endpoint(), out()).maxClients(2).start();
+        RawClient first = RawClient.connect(endpoint());
+        RawClient second = RawClient.connect(endpoint())) {
+      try (RawClient third = RawClient.connectWithoutHandshake(endpoint())) {
+        assertThat(third.handshake(ByteBuffer.wrap(new byte[] {0x08, 0x01}))).isEqualTo(-1);
+      }
+      first.close();
+      Deadline.await(DEADLINE, () -> recorder.activeClients() == 1);
+      try (RawClient fourth = RawClient.connect(endpoint())) {
+        fourth.send(RawClient.message(1, 1));
+      }
+      Deadline.await(DEADLINE, () -> recorder.activeClients() == 1);
+      assertThat(recorder.recordings()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aRecordingThatReachesMaxBytesIsClosedAndStaysValid() throws Exception {
+    long header = 16 + 8 + 13;
+    long perMessage = 8 + 8 + 10;
+    try (TraceRecorder recorder = TraceRecorder.builder(endpoint(), out())
+        .maxBytesPerRecording(header + 3 * perMessage).start();
+        RawClient client = RawClient.connect(endpoint())) {
+      for (int i = 0; i < 5; i++) {
+        client.send(RawClient.message(i, 10));
+      }
+      assertThat(client.awaitServerClose()).isTrue();
+      assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
+
+      Recording recording = recorder.recordings().get(0);
+      assertThat(recording.closeReason().kind()).isEqualTo(CloseReason.Kind.LIMIT_REACHED);
+      assertThat(recording.closeReason().detail()).contains("reached its limit of " + (header + 3 * perMessage)
+          + " bytes (maxBytesPerRecording) after 3 messages");
+      assertThat(records(recording.file())).hasSize(3);
+      assertThat(Files.size(recording.file())).isEqualTo(header + 3 * perMessage);
+    }
+  }
+
+  @Test
+  void aFullDiskClosesTheClientWritingThereKeepsItsFileValidAndTheServerRunning() throws Exception {
+    Path small = Files.createDirectory(dir.resolve("small"));
+    mountTmpfs(small, "256k");
+    try {
+      Path out = small.resolve("out");
+      try (TraceRecorder recorder = TraceRecorder.start(endpoint(), out);
+          RawClient bystander = RawClient.connect(endpoint())) {
+        bystander.send(RawClient.message(1, 10));
+        byte[] big = RawClient.message(2, 4000);
+        try (RawClient flood = RawClient.connect(endpoint())) {
+          for (int i = 0; i < 1000; i++) {
+            flood.send(big);
+          }
+          assertThat(flood.awaitServerClose()).isTrue();
+        } catch (dev.tracereplay.channel.PeerClosedException closedWhileSending) {
+          // the server closed the flooding client while it was still sending: as expected
+        }
+        Deadline.await(DEADLINE, () -> recorder.recordings().get(1).closeReason() != null);
+        Recording flooded = recorder.recordings().get(1);
+        assertThat(flooded.closeReason().kind()).isEqualTo(CloseReason.Kind.HANDLER_FAILED);
+        assertThat(flooded.closeReason().detail()).contains("writing " + flooded.file() + " failed")
+            .contains("No space left on device");
+        List<byte[]> kept = records(flooded.file());
+        assertThat(kept).isNotEmpty().allSatisfy(r -> assertThat(r).isEqualTo(big));
+
+        Files.delete(flooded.file());
+        bystander.send(RawClient.message(3, 10));
+        bystander.close();
+        try (RawClient later = RawClient.connect(endpoint())) {
+          later.send(RawClient.message(4, 10));
+        }
+        assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
+        assertThat(records(recorder.recordings().get(0).file()))
+            .containsExactly(RawClient.message(1, 10), RawClient.message(3, 10));
+        assertThat(records(recorder.recordings().get(2).file())).containsExactly(RawClient.message(4, 10));
+      }
+    } finally {
+      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  /** Mounts a tmpfs of {@code size}: a disk that really fills up. Needs root (CI runs as root). */
+  private static void mountTmpfs(Path directory, String size) throws IOException, InterruptedException {
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", directory.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(mount.getInputStream().readAllBytes());
+    boolean mounted = mount.waitFor() == 0;
+    if (!mounted && !"true".equals(System.getenv("CI"))) {
+      Assumptions.abort("cannot mount a tmpfs to fill (needs root): " + output);
+    }
+    assertThat(mounted).as("mounting a tmpfs (CI runs as root): %s", output).isTrue();
+  }
+}
