@@ -191,9 +191,27 @@ public final class SinkServer implements AutoCloseable {
           break;
         }
         log.warn("Accepting a client on {} failed: {}", address(), e.toString());
+        pauseAfterAcceptFailure();
         continue;
       }
       admit(channel);
+    }
+  }
+
+  /**
+   * Waits a little before accepting again: a failure such as running out of file descriptors
+   * repeats at once, and retrying in a tight loop would flood the log and burn a core.
+   */
+  private void pauseAfterAcceptFailure() {
+    lock.lock();
+    try {
+      if (!closing) {
+        clientsChanged.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
     }
   }
 
