@@ -40,7 +40,7 @@ final class RepairCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     TraceVerification repair;
     try {
-      repair = TraceVerifier.repair(input.file, out, input.maxRecordSize);
+      repair = TraceVerifier.repair(input.trace(), out, input.maxRecordSize);
     } catch (TraceFileException corrupt) {
       Output.print(spec.commandLine().getErr(), spec.qualifiedName() + ": cannot repair a corrupt file: "
           + FailureHandler.oneLine(corrupt.getMessage()) + "\n");

@@ -57,7 +57,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    TraceReplayer replayer = TraceReplayer.of(input.file);
+    TraceReplayer replayer = TraceReplayer.of(input.trace());
     if (input.maxRecordSize != TraceFormat.DEFAULT_MAX_RECORD_SIZE) {
       replayer = replayer.withMaxRecordSize(input.maxRecordSize);
     }

@@ -92,16 +92,8 @@ final class SaveCommand implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    createOutputDirectory();
-    try (StopSignals stop = StopSignals.register();
-        TraceRecorder recorder = TraceRecorder.builder(endpoint, out)
-            .prefix(prefix)
-            .socketOptions(socketOptions)
-            .maxClients(maxClients)
-            .maxMessageSize(maxMessageSize)
-            .maxBytesPerRecording(maxBytesPerRecording)
-            .listener(new GvisorLines(stdout))
-            .start()) {
+    boolean outCreated = createOutputDirectory();
+    try (StopSignals stop = StopSignals.register(); TraceRecorder recorder = startRecorder(stdout, outCreated)) {
       // Also close cleanly when the JVM ends another way (SIGHUP, or a signal we could not handle).
       Thread hook = new Thread(recorder::close, "tracereplay-save-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -119,14 +111,46 @@ final class SaveCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** Creates --out up front, so that a bad one is reported as such and before anything is bound. */
-  private void createOutputDirectory() throws IOException {
+  private TraceRecorder startRecorder(PrintWriter stdout, boolean outCreated) throws IOException {
+    try {
+      return TraceRecorder.builder(endpoint, out)
+          .prefix(prefix)
+          .socketOptions(socketOptions)
+          .maxClients(maxClients)
+          .maxMessageSize(maxMessageSize)
+          .maxBytesPerRecording(maxBytesPerRecording)
+          .listener(new GvisorLines(stdout))
+          .start();
+    } catch (IOException | RuntimeException e) {
+      if (outCreated) {
+        deleteIfEmpty(out);   // a failed start leaves nothing behind
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Creates --out up front, so that a bad one is reported as such, before anything is bound.
+   *
+   * @return whether it was created now
+   */
+  private boolean createOutputDirectory() throws IOException {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new FileSystemException(out.toString(), null, "--out must be a directory, and this is a file");
     }
+    boolean created = !Files.exists(out);
     Files.createDirectories(out);
     if (!Files.isWritable(out)) {
       throw new FileSystemException(out.toString(), null, "--out is not writable");
+    }
+    return created;
+  }
+
+  private static void deleteIfEmpty(Path directory) {
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException notEmptyOrGone) {
+      // Something was put there meanwhile: it stays.
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.tracereplay.cli;
 
 import dev.tracereplay.file.TraceFormat;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,4 +19,12 @@ final class TraceInputOptions {
       description = "The largest record accepted (default: ${DEFAULT-VALUE}, gVisor's limit). A larger one"
           + " makes the file corrupt; raise it only for a trusted file of unusually large messages.")
   int maxRecordSize = TraceFormat.DEFAULT_MAX_RECORD_SIZE;
+
+  /** The trace file; a directory is refused here, because reading one fails with a message naming no path. */
+  Path trace() throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "a directory, not a trace file");
+    }
+    return file;
+  }
 }

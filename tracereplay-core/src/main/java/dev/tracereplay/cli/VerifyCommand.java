@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    TraceVerification check = TraceVerifier.verify(input.file, input.maxRecordSize);
+    TraceVerification check = TraceVerifier.verify(input.trace(), input.maxRecordSize);
     switch (check.status()) {
       case VALID -> {
         Output.print(spec.commandLine().getOut(), input.file + ": valid trace, version "

@@ -143,6 +143,19 @@ class SaveReplayCommandTest {
       assertThat(save.err()).isEqualTo("tracereplay save: " + endpoint + ": the endpoint is a regular file, not a"
           + " stale socket; it is left alone. Choose another endpoint or remove it yourself\n");
       assertThat(endpoint).hasContent("keep me");
+      assertThat(dir.resolve("out")).as("the output directory it created is removed").doesNotExist();
+    }
+
+    @Test
+    void whenTheEndpointsDirectoryIsMissing() {
+      Path endpoint = dir.resolve("missing").resolve("sink.sock");
+
+      Cli.Result save = Cli.run("save", "--endpoint=" + endpoint, "--out=" + dir.resolve("out"));
+
+      assertThat(save.exitCode()).isEqualTo(1);
+      assertThat(save.err()).isEqualTo("tracereplay save: " + endpoint.getParent() + ": the directory of the"
+          + " endpoint " + endpoint + " does not exist; create it first\n");
+      assertThat(dir.resolve("out")).doesNotExist();
     }
 
     @Test

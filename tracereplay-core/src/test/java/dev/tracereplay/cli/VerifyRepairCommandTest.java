@@ -80,6 +80,14 @@ class VerifyRepairCommandTest {
     }
 
     @Test
+    void aDirectoryIsNamedAsSuch() {
+      Cli.Result verify = Cli.run("verify", "--in=" + dir);
+
+      assertThat(verify.exitCode()).isEqualTo(2);
+      assertThat(verify.err()).isEqualTo("tracereplay verify: " + dir + ": a directory, not a trace file\n");
+    }
+
+    @Test
     void suggestsARepairCommandTheShellReadsBack() {
       assertThat(VerifyCommand.shellWord("/tmp/a b/it's.trace")).isEqualTo("'/tmp/a b/it'\\''s.trace'");
       assertThat(VerifyCommand.shellWord("/tmp/plain-name_1.trace")).isEqualTo("/tmp/plain-name_1.trace");
