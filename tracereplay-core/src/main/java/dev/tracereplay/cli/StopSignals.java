@@ -83,7 +83,12 @@ final class StopSignals implements AutoCloseable {
     for (String name : NAMES) {
       Signal signal = new Signal(name);
       try {
-        installed.add(new Installed(signal, Signal.handle(signal, StopSignals::received)));
+        SignalHandler previous = Signal.handle(signal, StopSignals::received);
+        installed.add(new Installed(signal, previous));
+        if (previous == SignalHandler.SIG_IGN) {
+          // The JVM keeps a signal ignored that the process inherited as ignored (nohup, a background job).
+          log.info("SIG{} is ignored by this process, as its parent asked; it will not stop the command", name);
+        }
       } catch (IllegalArgumentException e) {
         // E.g. under -Xrs: the JVM's default then applies, and the shutdown hook closes cleanly.
         log.warn("Cannot handle SIG{} ({}); it will end the process without the clean stop", name, e.getMessage());

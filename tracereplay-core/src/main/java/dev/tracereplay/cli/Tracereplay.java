@@ -11,11 +11,13 @@ import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
  * The {@code tracereplay} command: gVisor's {@code save} and {@code replay}, and tools for trace
  * files. Each subcommand is a class of its own; adding one is one line in {@code subcommands}.
+ * Subcommands inherit {@code --help} and {@code --version} ({@code scope = INHERIT}).
  *
  * <p>{@code new CommandLine(new Tracereplay())} comes fully set up (the failure handling is
  * installed by {@link Setup}), so {@link #main} and tests run exactly the same command; all
@@ -26,6 +28,7 @@ import picocli.CommandLine.Spec;
     description = "Run 'tracereplay help COMMAND' for a command's options.",
     synopsisSubcommandLabel = "COMMAND",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Tracereplay.Version.class,
     modelTransformer = Tracereplay.Setup.class,
     subcommands = {

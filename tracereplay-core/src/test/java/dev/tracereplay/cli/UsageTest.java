@@ -30,6 +30,16 @@ class UsageTest {
         .contains(excerpt.replace("  ", " "));
   }
 
+  @ParameterizedTest
+  @CsvSource({"save, --help", "replay, -h", "verify, --help", "repair, -h"})
+  void eachCommandTakesHelpOptions(String command, String option) {
+    Cli.Result help = Cli.run(command, option);
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Usage: tracereplay " + command + " [-hV]");
+    assertThat(help.err()).isEmpty();
+  }
+
   @Test
   void versionIsPrinted() {
     Cli.Result version = Cli.run("--version");
