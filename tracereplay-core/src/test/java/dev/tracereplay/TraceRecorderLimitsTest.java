@@ -1,8 +1,8 @@
 package dev.tracereplay;
 
-import static dev.tracereplay.TraceRecorderTest.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.record.Recording;
 import dev.tracereplay.server.CloseReason;
 import java.io.IOException;
@@ -65,7 +65,7 @@ class TraceRecorderLimitsTest {
     boolean[] seen = new boolean[clients];
     try (var files = Files.list(out())) {
       for (Path file : files.toList()) {
-        List<byte[]> records = records(file);
+        List<byte[]> records = TraceFiles.records(file);
         assertThat(records).hasSize(messages);
         int client = ByteBuffer.wrap(records.get(0), 8, 4).getInt();
         assertThat(seen[client]).as("client %d has one file", client).isFalse();
@@ -98,7 +98,7 @@ class TraceRecorderLimitsTest {
 
       Recording busyRecording = recorder.recordings().stream().filter(r -> !r.isOpen()).findFirst().orElseThrow();
       assertThat(busyRecording.messages()).isEqualTo(1000);
-      assertThat(records(busyRecording.file())).hasSize(1000);
+      assertThat(TraceFiles.records(busyRecording.file())).hasSize(1000);
       assertThat(recorder.activeClients()).isEqualTo(2);
     }
   }
@@ -138,7 +138,7 @@ class TraceRecorderLimitsTest {
       assertThat(recording.closeReason().kind()).isEqualTo(CloseReason.Kind.LIMIT_REACHED);
       assertThat(recording.closeReason().detail()).contains("reached its limit of " + (header + 3 * perMessage)
           + " bytes (maxBytesPerRecording) after 3 messages");
-      assertThat(records(recording.file())).hasSize(3);
+      assertThat(TraceFiles.records(recording.file())).hasSize(3);
       assertThat(Files.size(recording.file())).isEqualTo(header + 3 * perMessage);
     }
   }
@@ -166,7 +166,7 @@ class TraceRecorderLimitsTest {
         assertThat(flooded.closeReason().kind()).isEqualTo(CloseReason.Kind.HANDLER_FAILED);
         assertThat(flooded.closeReason().detail()).contains("writing " + flooded.file() + " failed")
             .contains("No space left on device");
-        List<byte[]> kept = records(flooded.file());
+        List<byte[]> kept = TraceFiles.records(flooded.file());
         assertThat(kept).isNotEmpty().allSatisfy(r -> assertThat(r).isEqualTo(big));
 
         Files.delete(flooded.file());
@@ -176,9 +176,9 @@ class TraceRecorderLimitsTest {
           later.send(RawClient.message(4, 10));
         }
         assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
-        assertThat(records(recorder.recordings().get(0).file()))
+        assertThat(TraceFiles.records(recorder.recordings().get(0).file()))
             .containsExactly(RawClient.message(1, 10), RawClient.message(3, 10));
-        assertThat(records(recorder.recordings().get(2).file())).containsExactly(RawClient.message(4, 10));
+        assertThat(TraceFiles.records(recorder.recordings().get(2).file())).containsExactly(RawClient.message(4, 10));
       }
     } finally {
       new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();

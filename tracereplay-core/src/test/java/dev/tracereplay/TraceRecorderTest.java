@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileReader;
+import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.record.Recording;
 import dev.tracereplay.record.RecordingListener;
 import dev.tracereplay.server.CloseReason;
@@ -40,19 +41,6 @@ class TraceRecorderTest {
     return dir.resolve("out");
   }
 
-  static List<byte[]> records(Path file) throws IOException {
-    List<byte[]> records = new ArrayList<>();
-    try (TraceFileReader reader = TraceFileReader.open(file)) {
-      while (reader.next()) {
-        ByteBuffer record = reader.record();
-        byte[] bytes = new byte[record.remaining()];
-        record.get(bytes);
-        records.add(bytes);
-      }
-    }
-    return records;
-  }
-
   @Test
   void recordsEachClientIntoItsOwnNumberedFileAndTellsTheListener() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
@@ -82,8 +70,8 @@ class TraceRecorderTest {
     }
     assertThat(events).containsExactly("connected run-0001", "closed run-0001 2", "connected run-0002",
         "closed run-0002 1");
-    assertThat(records(out().resolve("run-0001"))).containsExactly(RawClient.message(1, 10), RawClient.message(2, 20));
-    assertThat(records(out().resolve("run-0002"))).containsExactly(RawClient.message(3, 30));
+    assertThat(TraceFiles.records(out().resolve("run-0001"))).containsExactly(RawClient.message(1, 10), RawClient.message(2, 20));
+    assertThat(TraceFiles.records(out().resolve("run-0002"))).containsExactly(RawClient.message(3, 30));
   }
 
   @Test
@@ -95,7 +83,7 @@ class TraceRecorderTest {
       Path file = out().resolve("client-0001");
       long expectedSize = 16 + 8 + 13 + 8 + 108;
       Deadline.await(DEADLINE, () -> Files.size(file) == expectedSize);
-      assertThat(records(file)).containsExactly(RawClient.message(7, 100));
+      assertThat(TraceFiles.records(file)).containsExactly(RawClient.message(7, 100));
       assertThat(recorder.recordings().get(0).isOpen()).isTrue();
     }
   }
@@ -114,7 +102,7 @@ class TraceRecorderTest {
     assertThat(recording.isOpen()).isFalse();
     assertThat(recording.closeReason().kind()).isEqualTo(CloseReason.Kind.SERVER_CLOSED);
     assertThat(recording.messages()).isEqualTo(1000);
-    assertThat(records(out().resolve("client-0001"))).hasSize(1000);
+    assertThat(TraceFiles.records(out().resolve("client-0001"))).hasSize(1000);
     assertThat(endpoint()).doesNotExist();
     client.close();
   }
@@ -149,9 +137,9 @@ class TraceRecorderTest {
       Recording hostileRecording = recorder.recordings().get(0);
       assertThat(hostileRecording.closeReason().kind()).isEqualTo(CloseReason.Kind.MALFORMED);
       assertThat(hostileRecording.closeReason().detail()).contains("message 3").contains(reason);
-      assertThat(records(hostileRecording.file()))
+      assertThat(TraceFiles.records(hostileRecording.file()))
           .containsExactly(RawClient.message(1, 10), RawClient.message(2, 10));
-      assertThat(records(recorder.recordings().get(1).file()))
+      assertThat(TraceFiles.records(recorder.recordings().get(1).file()))
           .containsExactly(RawClient.message(3, 10), RawClient.message(4, 10));
     }
   }
@@ -278,7 +266,7 @@ class TraceRecorderTest {
         List<Path> all = files.toList();
         assertThat(all).hasSize(clientsEach * 2);
         for (Path file : all) {
-          List<byte[]> records = records(file);
+          List<byte[]> records = TraceFiles.records(file);
           assertThat(records).hasSize(50);
           assertThat(records).allSatisfy(r -> assertThat(r).isEqualTo(records.get(0)));
         }

@@ -23,19 +23,6 @@ class TraceFileReaderTest {
     return file;
   }
 
-  private static List<byte[]> readAll(Path file) throws IOException {
-    List<byte[]> records = new ArrayList<>();
-    try (TraceFileReader reader = TraceFileReader.open(file)) {
-      while (reader.next()) {
-        ByteBuffer record = reader.record();
-        byte[] bytes = new byte[record.remaining()];
-        record.get(bytes);
-        records.add(bytes);
-      }
-    }
-    return records;
-  }
-
   @Test
   void readsTheConfigAndEveryRecordInOrder() throws IOException {
     Path file = write(TraceFiles.withHeader().record(TraceFiles.packet(3)).record(TraceFiles.packet(0)));
@@ -55,8 +42,8 @@ class TraceFileReaderTest {
 
   @Test
   void readsAnEmptyRecordAndAFileWithNoRecords() throws IOException {
-    assertThat(readAll(write(TraceFiles.withHeader()))).isEmpty();
-    assertThat(readAll(write(TraceFiles.withHeader().record(new byte[0])))).singleElement()
+    assertThat(TraceFiles.records(write(TraceFiles.withHeader()))).isEmpty();
+    assertThat(TraceFiles.records(write(TraceFiles.withHeader().record(new byte[0])))).singleElement()
         .satisfies(record -> assertThat(record).isEmpty());
   }
 
@@ -65,7 +52,7 @@ class TraceFileReaderTest {
     byte[] big = TraceFiles.packet(TraceFormat.DEFAULT_MAX_RECORD_SIZE - 8);
     Path file = write(TraceFiles.withHeader().record(TraceFiles.packet(5)).record(big).record(TraceFiles.packet(1)));
 
-    List<byte[]> records = readAll(file);
+    List<byte[]> records = TraceFiles.records(file);
 
     assertThat(records).hasSize(3);
     assertThat(records.get(1)).isEqualTo(big);
@@ -78,7 +65,7 @@ class TraceFileReaderTest {
     for (int i = 0; i < 20_000; i++) {
       content.record(TraceFiles.packet(i % 97));
     }
-    List<byte[]> records = readAll(write(content));
+    List<byte[]> records = TraceFiles.records(write(content));
 
     assertThat(records).hasSize(20_000);
     for (int i = 0; i < records.size(); i++) {
@@ -97,9 +84,9 @@ class TraceFileReaderTest {
 
   @Test
   void readsTheRealRunscFixtures() throws IOException {
-    assertThat(readAll(dev.tracereplay.Fixtures.copy("true-start.trace", dir))).hasSize(1);
-    assertThat(readAll(dev.tracereplay.Fixtures.copy("shell-common.trace", dir))).hasSize(444);
-    assertThat(readAll(dev.tracereplay.Fixtures.copy("loop-all.trace", dir))).hasSize(2186);
+    assertThat(TraceFiles.records(dev.tracereplay.Fixtures.copy("true-start.trace", dir))).hasSize(1);
+    assertThat(TraceFiles.records(dev.tracereplay.Fixtures.copy("shell-common.trace", dir))).hasSize(444);
+    assertThat(TraceFiles.records(dev.tracereplay.Fixtures.copy("loop-all.trace", dir))).hasSize(2186);
   }
 
   @Nested
@@ -157,7 +144,7 @@ class TraceFileReaderTest {
 
     @Test
     void aConfigSizeOverTheLimit() throws IOException {
-      TraceFiles content = new TraceFiles().raw("tracereplay file".getBytes()).sizePrefix(-1L);
+      TraceFiles content = TraceFiles.empty().raw("tracereplay file".getBytes()).sizePrefix(-1L);
       Path file = write(content);
 
       assertThatThrownBy(() -> TraceFileReader.open(file))

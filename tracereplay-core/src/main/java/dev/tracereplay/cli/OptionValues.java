@@ -1,0 +1,91 @@
+package dev.tracereplay.cli;
+
+import dev.tracereplay.channel.UnixSeqPacketListener;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The option value types shared by subcommands: byte sizes ({@code 1048576}, {@code 256K},
+ * {@code 1M}), durations ({@code 30}, {@code 500ms}, {@code 30s}, {@code 2m}) and socket modes
+ * ({@code 0600}). A bad value is a usage error naming the option.
+ */
+final class OptionValues {
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,19})([kmg]?)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+
+  private OptionValues() {}
+
+  /** A size in bytes, with an optional binary suffix K, M or G (case-insensitive). */
+  static final class Bytes implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a size: use bytes, or a number with K, M or G");
+      }
+      int shift = switch (m.group(2)) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        default -> 0;
+      };
+      try {
+        return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is too large");
+      }
+    }
+  }
+
+  /**
+   * A size limit in bytes, as {@link Bytes}, from 1 byte to 1 GiB: buffers of that size are
+   * allocated (one per client for a message limit), so a limit beyond that is a typing error.
+   */
+  static final class Limit implements ITypeConverter<Integer> {
+    static final int MAX = 1 << 30;
+
+    @Override
+    public Integer convert(String value) {
+      long bytes = new Bytes().convert(value);
+      if (bytes < 1 || bytes > MAX) {
+        throw new TypeConversionException("'" + value + "' is out of range: from 1 byte to 1G");
+      }
+      return (int) bytes;
+    }
+  }
+
+  /** A duration: a whole number with a unit ms, s, m or h; seconds when there is none. */
+  static final class Time implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Matcher m = DURATION.matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 30s, 2m or 1h");
+      }
+      long amount = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofSeconds(amount);
+      };
+    }
+  }
+
+  /** Socket file permissions as an octal mode, e.g. {@code 0600} or {@code 660}. */
+  static final class SocketMode implements ITypeConverter<UnixSeqPacketListener.Options> {
+    @Override
+    public UnixSeqPacketListener.Options convert(String value) {
+      try {
+        return UnixSeqPacketListener.Options.defaults().withMode(value.strip());
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

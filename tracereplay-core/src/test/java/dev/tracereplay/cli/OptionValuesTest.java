@@ -1,0 +1,43 @@
+package dev.tracereplay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class OptionValuesTest {
+
+  @Test
+  void sizesTakeBinarySuffixes() {
+    OptionValues.Bytes bytes = new OptionValues.Bytes();
+    assertThat(bytes.convert("0")).isZero();
+    assertThat(bytes.convert("1048576")).isEqualTo(1L << 20);
+    assertThat(bytes.convert("256K")).isEqualTo(256L << 10);
+    assertThat(bytes.convert("1m")).isEqualTo(1L << 20);
+    assertThat(bytes.convert("10G")).isEqualTo(10L << 30);
+    assertThatThrownBy(() -> bytes.convert("1.5M")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> bytes.convert("9999999999999999999G")).hasMessage("'9999999999999999999G' is too large");
+  }
+
+  @Test
+  void limitsAreFromOneByteToOneGibibyte() {
+    OptionValues.Limit limit = new OptionValues.Limit();
+    assertThat(limit.convert("1")).isEqualTo(1);
+    assertThat(limit.convert("1G")).isEqualTo(1 << 30);
+    assertThatThrownBy(() -> limit.convert("0")).hasMessage("'0' is out of range: from 1 byte to 1G");
+    assertThatThrownBy(() -> limit.convert("2G")).hasMessage("'2G' is out of range: from 1 byte to 1G");
+  }
+
+  @Test
+  void durationsAreSecondsUnlessAUnitSaysOtherwise() {
+    OptionValues.Time time = new OptionValues.Time();
+    assertThat(time.convert("30")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(time.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(time.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(time.convert("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(time.convert("0")).isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> time.convert("-1s")).isInstanceOf(TypeConversionException.class);
+  }
+}
