@@ -58,7 +58,7 @@ class PrintingSinkTest {
   }
 
   @Test
-  void quietPrintsTheConnectionLinesOnly() throws Exception {
+  void quietPrintsTheConnectionLinesAndDroppedPointsOnly() throws Exception {
     StringWriter out = new StringWriter();
 
     TraceMessageHandler handler = PrintingSink.to(out, true).newClient(client(1));
@@ -66,9 +66,32 @@ class PrintingSinkTest {
       handler.onMessage(message);
     }
     handler.onMessage(message(TracePoints.encode(Open.getDefaultInstance(), 7), 1));
+    handler.onMessage(message(TracePoints.encode(Open.getDefaultInstance(), 7), 2));
+    handler.onMessage(message(TracePoints.encode(Open.getDefaultInstance(), 9), 3));
     handler.onClose(PEER_CLOSED);
 
-    assertThat(out.toString()).isEqualTo("Connection accepted\nConnection closed\n");
+    assertThat(out.toString()).isEqualTo("Connection accepted\n"
+        + "Dropped 7 points before this message (dropped_count: 7)\n"
+        + "Dropped 2 points before this message (dropped_count: 9)\n"
+        + "Connection closed\n");
+  }
+
+  @Test
+  void quietAndLoudSayTheSameAboutDroppedPoints() throws Exception {
+    StringWriter quiet = new StringWriter();
+    StringWriter loud = new StringWriter();
+    TraceMessageHandler quietHandler = PrintingSink.to(quiet, true).newClient(client(1));
+    TraceMessageHandler loudHandler = PrintingSink.to(loud, false).newClient(client(1));
+
+    for (long dropped : new long[] {0, 3, 3, 0xFFFF_FFFFL, 2}) {
+      TraceMessage message = message(TracePoints.encode(Open.getDefaultInstance(), dropped), 1);
+      quietHandler.onMessage(message);
+      loudHandler.onMessage(message);
+    }
+
+    assertThat(quiet.toString().lines().toList())
+        .isEqualTo(loud.toString().lines().filter(line -> !line.startsWith("E Open")).toList())
+        .hasSize(1 + 3);
   }
 
   @Test
