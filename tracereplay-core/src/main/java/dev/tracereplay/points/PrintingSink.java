@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * as its message arrives. A message is decoded and formatted before the lock is taken, so a slow
  * client never holds up the others for longer than a write.
  *
+ * <p>As in server.cc, formatting happens on the client's receiving thread, so a printing sink drains
+ * the socket more slowly than a quiet one: under a burst runsc drops the points that do not fit
+ * (the notices above show them, except those dropped at the very end of a session, which no later
+ * message reports). To keep every point, record instead ({@link dev.tracereplay.TraceRecorder}) and
+ * print the recording.
+ *
  * <p>When writing fails (or a {@link PrintStream} or {@link PrintWriter} reports an error) the
  * message's client is closed, with the reason {@link CloseReason.Kind#HANDLER_FAILED}; other clients
  * carry on and try again.
