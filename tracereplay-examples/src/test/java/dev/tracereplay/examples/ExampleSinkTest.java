@@ -62,7 +62,7 @@ class ExampleSinkTest {
 
     ReplayResult result;
     try (ExampleSink sink = ExampleSink.start(endpoint, out, false)) {
-      result = TraceReplayer.replay(fixture(fixture), endpoint);
+      result = TraceReplayer.replay(fixture(fixture), sink.endpoint());
       awaitClosedConnections(out, 1);
     }
 
@@ -83,7 +83,7 @@ class ExampleSinkTest {
     StringWriter out = new StringWriter();
 
     try (ExampleSink sink = ExampleSink.start(endpoint, out, true)) {
-      assertThat(TraceReplayer.replay(fixture("shell-common.trace"), endpoint).messagesSent()).isEqualTo(444);
+      assertThat(TraceReplayer.replay(fixture("shell-common.trace"), sink.endpoint()).messagesSent()).isEqualTo(444);
       awaitClosedConnections(out, 1);
     }
 
@@ -96,14 +96,16 @@ class ExampleSinkTest {
     Path endpoint = dir.resolve("sink.sock");
     StringWriter out = new StringWriter();
 
-    try (ExampleSink sink = ExampleSink.start(endpoint, out, false);
-        SeqPacketChannel client = connect(endpoint)) {
+    ExampleSink sink = ExampleSink.start(endpoint, out, false);
+    try (SeqPacketChannel client = connect(endpoint)) {
       client.send(TracePoints.encode(Start.newBuilder().setId("live").build(), 0));
       Deadline.await(WAIT, "the message's line", () -> out.toString().contains("Start => id: \"live\""));
 
       sink.close();
 
       assertThat(client.receive(ByteBuffer.allocate(64))).as("the sink closed the connection").isEqualTo(-1);
+    } finally {
+      sink.close();
     }
 
     assertThat(out.toString().lines()).containsExactly("Socket address " + endpoint, "Connection accepted",
@@ -124,11 +126,11 @@ class ExampleSinkTest {
       try (ExampleSink sink = ExampleSink.start(endpoint, out, false)) {
         Future<ReplayResult> first = threads.submit(() -> {
           go.await();
-          return TraceReplayer.replay(fixture("shell-common.trace"), endpoint);
+          return TraceReplayer.replay(fixture("shell-common.trace"), sink.endpoint());
         });
         Future<ReplayResult> second = threads.submit(() -> {
           go.await();
-          return TraceReplayer.replay(fixture("loop-all.trace"), endpoint);
+          return TraceReplayer.replay(fixture("loop-all.trace"), sink.endpoint());
         });
         go.countDown();
         assertThat(first.get().deliveredAll()).isTrue();
@@ -156,7 +158,8 @@ class ExampleSinkTest {
       try (ExampleSink sink = ExampleSink.start(endpoint, out, false);
           SeqPacketChannel bad = connect(endpoint)) {
         bad.send(TracePoints.encode(Start.newBuilder().setId("bad").build(), 0));
-        Future<ReplayResult> good = threads.submit(() -> TraceReplayer.replay(fixture("shell-common.trace"), endpoint));
+        Future<ReplayResult> good =
+            threads.submit(() -> TraceReplayer.replay(fixture("shell-common.trace"), sink.endpoint()));
         bad.send(ByteBuffer.wrap(new byte[] {8, 0, 7}));
         assertThat(bad.receive(ByteBuffer.allocate(64))).as("the sink closed the bad client").isEqualTo(-1);
         assertThat(good.get().deliveredAll()).isTrue();
