@@ -1,0 +1,83 @@
+package dev.tracereplay.junit5;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Names the saved trace a {@link dev.tracereplay.TraceReplayer} parameter replays; resolved by
+ * {@link TraceReplayExtension}.
+ *
+ * <pre>{@code
+ * @ExtendWith(TraceReplayExtension.class)
+ * class MySinkTest {
+ *   @Test
+ *   @ReplayTrace("client-0001")
+ *   void countsOpens(TraceReplayer replayer, @TraceEndpoint Path endpoint) throws Exception {
+ *     try (MySink sink = MySink.listenOn(endpoint)) {
+ *       replayer.replayTo(endpoint);
+ *       ...
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>Where it goes</h2>
+ *
+ * <ul>
+ *   <li>On a parameter of type {@code TraceReplayer}: binds that parameter alone, so one test can
+ *       take two traces, e.g. to replay two sandboxes at once.
+ *   <li>On a test method: binds every {@code TraceReplayer} parameter of the method that has no
+ *       annotation of its own.
+ *   <li>On a test class: the default for every test method of the class, and of its {@code @Nested}
+ *       classes and of its subclasses, that neither the method nor the parameter overrides.
+ * </ul>
+ *
+ * <p>Each parameter gets a replayer of its own, created for this test; a replayer is immutable and
+ * may replay any number of times, also from several threads at once.
+ *
+ * <h2>Finding the trace</h2>
+ *
+ * {@link #value()} is looked for, in this order, and the first found is used:
+ *
+ * <ol>
+ *   <li>the class path resource {@code tracereplay/<TestClassSimpleName>/<value>}, with the simple
+ *       name of the test class, then of each class enclosing it (for {@code @Nested} classes), from
+ *       the inside out;
+ *   <li>the class path resource {@code tracereplay/<value>};
+ *   <li>the class path resource {@code <value>};
+ *   <li>the file {@code <value>}: an absolute path, or a path relative to the working directory.
+ * </ol>
+ *
+ * An absolute {@code value} is only looked for as a file. Class path resources are looked up with
+ * the test class's class loader; a resource inside a jar is copied to a private temporary directory
+ * that is deleted after the test. Only regular files count: a directory of the same name is passed over.
+ *
+ * <h2>Errors</h2>
+ *
+ * The test fails (it is not skipped) with a
+ * {@link org.junit.jupiter.api.extension.ParameterResolutionException} when:
+ *
+ * <ul>
+ *   <li>the trace is found nowhere: the message lists every place looked at, in order, and how to
+ *       record a trace;
+ *   <li>the file found is not a trace file: the message is the reader's, naming the file, the byte
+ *       offset and the record;
+ *   <li>the annotated parameter is not a {@code TraceReplayer}, or {@link #value()} is blank.
+ * </ul>
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.PARAMETER, ElementType.METHOD, ElementType.TYPE})
+public @interface ReplayTrace {
+
+  /**
+   * The trace's name or path, e.g. {@code "client-0001"} (as gVisor's {@code save} names its files),
+   * {@code "startup/client-0003"} or {@code "/var/traces/client-0001"}; see "Finding the trace".
+   */
+  String value();
+}

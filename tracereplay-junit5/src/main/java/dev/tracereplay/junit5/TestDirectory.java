@@ -1,0 +1,123 @@
+package dev.tracereplay.junit5;
+
+import dev.tracereplay.channel.UnixSeqPacketListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The private directory of one test: the socket paths of its {@link TraceEndpoint} parameters and
+ * the traces copied out of jars for its {@link ReplayTrace} parameters. Created on first use with
+ * mode {@code 0700} under a short parent (so socket paths fit AF_UNIX's 107 bytes), and deleted with
+ * everything in it by {@link #close()}, which JUnit calls when the test's store is closed, also
+ * after a failure. Thread-safe.
+ */
+final class TestDirectory implements AutoCloseable {
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+  private final Path parent;
+  private Path directory;
+  private int endpoints;
+  private int copies;
+  private boolean closed;
+
+  TestDirectory(Path parent) {
+    this.parent = parent;
+  }
+
+  /**
+   * A new socket path in the directory, with nothing at it: {@code sink.sock}, then
+   * {@code sink-2.sock}, {@code sink-3.sock}...
+   *
+   * @throws IOException when the directory cannot be created, or the path would be too long
+   */
+  synchronized Path newEndpoint() throws IOException {
+    int number = ++endpoints;
+    Path endpoint = directory().resolve(number == 1 ? "sink.sock" : "sink-" + number + ".sock");
+    int length = endpoint.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (length > UnixSeqPacketListener.MAX_PATH_BYTES) {
+      throw new IOException("the socket path " + endpoint + " is " + length + " bytes long; AF_UNIX socket"
+          + " paths hold at most " + UnixSeqPacketListener.MAX_PATH_BYTES + " bytes. Set the configuration"
+          + " parameter " + TraceReplayExtension.ENDPOINT_DIRECTORY_PROPERTY + " to a shorter directory"
+          + " (the default is " + TraceReplayExtension.DEFAULT_ENDPOINT_DIRECTORY + ")");
+    }
+    return endpoint;
+  }
+
+  /** Copies a class path resource that is not a plain file (e.g. in a jar) into the directory. */
+  synchronized Path copy(URL resource, String fileName) throws IOException {
+    Path copy = directory().resolve("trace-" + ++copies + "-" + fileName);
+    try (InputStream in = resource.openStream()) {
+      Files.copy(in, copy);
+    }
+    return copy;
+  }
+
+  private Path directory() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the test's directory was already deleted");
+    }
+    if (directory == null) {
+      try {
+        directory = Files.createTempDirectory(parent, "tr", OWNER_ONLY);
+      } catch (IOException e) {
+        throw new IOException("cannot create a private directory in " + parent + ": " + e
+            + ". Set the configuration parameter " + TraceReplayExtension.ENDPOINT_DIRECTORY_PROPERTY
+            + " to a short directory this test may write to", e);
+      }
+    }
+    return directory;
+  }
+
+  /** Deletes the directory and everything in it; calling it again does nothing. */
+  @Override
+  public synchronized void close() throws IOException {
+    closed = true;
+    if (directory == null) {
+      return;
+    }
+    Path root = directory;
+    directory = null;
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "TestDirectory[" + (directory != null ? directory : "in " + parent + ", not created") + "]";
+  }
+}

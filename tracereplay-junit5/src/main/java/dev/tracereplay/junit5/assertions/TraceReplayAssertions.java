@@ -1,0 +1,43 @@
+package dev.tracereplay.junit5.assertions;
+
+import dev.tracereplay.ReplayResult;
+import dev.tracereplay.TraceReplayer;
+import java.nio.file.Path;
+
+/**
+ * The entry point of the AssertJ assertions on replays and traces; import its methods statically
+ * next to AssertJ's own (the overloads do not clash):
+ *
+ * <pre>{@code
+ * import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat;
+ * import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThatTrace;
+ *
+ * assertThat(replayer.replayTo(endpoint)).deliveredAll().sinkAnsweredVersion(1);
+ * assertThat(replayer).hasMessageCount(444).containsType(MessageType.SYSCALL_OPEN);
+ * assertThatTrace(Path.of("client-0001")).hasNoDroppedPoints();
+ * assertThat(replayer).matchesReceived(sink.awaitMessages(444, Duration.ofSeconds(10)));
+ * }</pre>
+ *
+ * <p>A trace is asserted through its {@link TraceReplayer} (as a test gets it from
+ * {@link dev.tracereplay.junit5.ReplayTrace}) or, for a file, through {@link #assertThatTrace(Path)}:
+ * it is not an {@code assertThat(Path)} overload because AssertJ's own {@code assertThat(Path)}
+ * (for files in general) would take its place wherever both are imported.
+ */
+public final class TraceReplayAssertions {
+  private TraceReplayAssertions() {}
+
+  /** Assertions on what a replay did. */
+  public static ReplayResultAssert assertThat(ReplayResult actual) {
+    return new ReplayResultAssert(actual);
+  }
+
+  /** Assertions on the trace a replayer replays: its file, streamed, never loaded whole. */
+  public static TraceAssert assertThat(TraceReplayer actual) {
+    return new TraceAssert(actual == null ? null : actual.trace());
+  }
+
+  /** Assertions on a trace file, streamed, never loaded whole. */
+  public static TraceAssert assertThatTrace(Path actual) {
+    return new TraceAssert(actual);
+  }
+}
