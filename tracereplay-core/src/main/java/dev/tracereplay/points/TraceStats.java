@@ -1,6 +1,7 @@
 package dev.tracereplay.points;
 
 import dev.tracereplay.file.TraceFileReader;
+import dev.tracereplay.file.TraceFormat;
 import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
@@ -48,6 +49,11 @@ public record TraceStats(Path file, int version, long messages, long bytes, Sort
    * @throws IOException when it cannot be read
    */
   public static TraceStats of(Path file) throws IOException {
+    return of(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+  }
+
+  /** As {@link #of(Path)}, accepting records up to {@code maxRecordSize} bytes. */
+  public static TraceStats of(Path file, int maxRecordSize) throws IOException {
     long[] counts = new long[0x10000];
     long messages = 0;
     long malformed = 0;
@@ -56,7 +62,7 @@ public record TraceStats(Path file, int version, long messages, long bytes, Sort
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     int version;
-    try (TraceFileReader reader = TraceFileReader.open(file)) {
+    try (TraceFileReader reader = TraceFileReader.open(file, maxRecordSize)) {
       version = reader.config().version();
       while (reader.next()) {
         messages++;
