@@ -34,8 +34,11 @@ import picocli.CommandLine.Spec;
     subcommands = {
         SaveCommand.class,
         ReplayCommand.class,
+        PrintCommand.class,
+        StatsCommand.class,
         VerifyCommand.class,
         RepairCommand.class,
+        DemoCommand.class,
         HelpCommand.class,
     },
     exitCodeListHeading = ExitCodes.HEADING,
@@ -53,7 +56,7 @@ public final class Tracereplay implements Callable<Integer> {
   /** Without a subcommand: a usage error. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing a command: save, replay, verify or repair");
+    throw new ParameterException(spec.commandLine(), "Missing a command: save, replay, print, stats, verify, repair or demo");
   }
 
   /**

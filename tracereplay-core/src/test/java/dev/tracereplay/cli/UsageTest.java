@@ -50,7 +50,7 @@ class UsageTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', textBlock = """
-      ''                                                  | Missing a command: save, replay, verify or repair
+      ''                                                  | Missing a command: save, replay, print, stats, verify, repair or demo
       bogus                                               | Unmatched argument at index 0: 'bogus'
       save                                                | Missing required option: '--endpoint=PATH'
       save --endpoint=/tmp/x.sock --bogus                 | Unknown option: '--bogus'
