@@ -42,9 +42,11 @@ final class CliProcess implements AutoCloseable {
       throw new IllegalStateException("java.class.path is not the test class path (" + classPath + "): is"
           + " surefire's useManifestOnlyJar still false in tracereplay-core/pom.xml?");
     }
+    // A build started in the background (a CI runner, nohup) hands its children SIGINT ignored,
+    // and the JVM would keep ignoring it; env restores the default, as at a terminal.
     // C1 only and the serial collector: these processes are short and many; start-up is what counts.
-    List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", classPath, Tracereplay.class.getName()));
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM,HUP", JAVA,
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath, Tracereplay.class.getName()));
     command.addAll(List.of(args));
     return new CliProcess(new ProcessBuilder(command).start());
   }
