@@ -26,11 +26,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * Bench [replay|save|all|big] [--messages=N] [--runs=N] [--sizes=64,512] [--warmup=N]
- *       [--peers=DIR] [--dir=DIR]
+ *       [--peers=DIR] [--dir=DIR] [--cases=TEXT,...] [--pace=MSG_PER_S]
  * Bench generate FILE MESSAGES SIZE      (the same file as the C mktrace)
  * </pre>
  *
- * <p>{@code big} replays and records one trace of at least 1 GiB, to be run with a small heap
+ * <p>{@code --cases} keeps only the cases whose names contain one of the texts, e.g.
+ * {@code --cases="java sender -> java"}. {@code --pace} holds the Java sender of the save cases
+ * to that many messages per second. {@code big} replays and records one trace of at least 1 GiB, to be run with a small heap
  * ({@code -Xmx64m}) to show that memory stays flat in the trace's size. Exit code 0 when every run
  * checked out, 1 when one failed its check, 2 on a usage error.
  */
@@ -61,7 +63,7 @@ public final class Bench {
     } catch (IllegalArgumentException e) {
       out.println("usage error: " + e.getMessage());
       out.println("usage: Bench [replay|save|all|big] [--messages=N] [--runs=N] [--sizes=64,512] [--warmup=N]"
-          + " [--peers=DIR] [--dir=DIR]");
+          + " [--peers=DIR] [--dir=DIR] [--cases=TEXT,...] [--pace=MSG_PER_S]");
       out.println("       Bench generate FILE MESSAGES SIZE");
       return 2;
     }
@@ -101,6 +103,9 @@ public final class Bench {
       cases.add(Scenarios.SAVE.get(0));
     }
     cases.removeIf(scenario -> scenario.needsPeers() && peers == null);
+    if (options.cases != null) {
+      cases.removeIf(scenario -> options.cases.stream().noneMatch(scenario.name()::contains));
+    }
 
     Path work = options.dir != null ? Files.createDirectories(options.dir)
         : Files.createTempDirectory(Path.of("/tmp"), "trbench-");
@@ -164,7 +169,7 @@ public final class Bench {
         Files.delete(c);
         out.printf(Locale.ROOT, "  the same bytes as `mktrace FILE 1000 %d`: yes%n", size);
       }
-      workloads.put(size, new Scenarios.Workload(trace, SyntheticTrace.message(size), options.messages));
+      workloads.put(size, new Scenarios.Workload(trace, SyntheticTrace.message(size), options.messages, options.pace));
     }
     return workloads;
   }
@@ -179,7 +184,7 @@ public final class Bench {
     for (int size : options.sizes) {
       Path trace = work.resolve("warmup-" + size);
       SyntheticTrace.write(trace, messages, size);
-      Scenarios.Workload load = new Scenarios.Workload(trace, SyntheticTrace.message(size), messages);
+      Scenarios.Workload load = new Scenarios.Workload(trace, SyntheticTrace.message(size), messages, options.pace);
       for (int i = 0; i < options.warmup; i++) {
         for (Scenarios.Scenario scenario : cases) {
           if (!scenario.name().startsWith("C seqsend -> C")) {
@@ -195,11 +200,8 @@ public final class Bench {
   private String line(Sample sample) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-6s %4d B  %-36s %,10.0f msg/s %7.1f MB/s",
         sample.mode(), sample.size(), sample.variant(), sample.messagesPerSecond(), sample.megabytesPerSecond()));
-    if (!sample.allocatedBytes().isEmpty()) {
-      line.append("  alloc B/msg");
-      sample.allocatedBytes().keySet().forEach(thread ->
-          line.append(String.format(Locale.ROOT, " %s %.3f", thread, sample.allocatedPerMessage(thread))));
-    }
+    sample.threads().keySet().forEach(thread -> line.append(String.format(Locale.ROOT, "  %s: %.0f ns cpu, %.3f B",
+        thread, sample.cpuPerMessage(thread), sample.allocatedPerMessage(thread))));
     if (sample.peakHeapBytes() >= 0) {
       line.append("  peak heap ").append(mib(sample.peakHeapBytes()));
     }
@@ -208,9 +210,9 @@ public final class Bench {
 
   private void printSummary(List<Sample> samples) {
     out.printf(Locale.ROOT, "%nSummary: %,d messages per run, median of %d runs [min-max]; MB = 10^6 bytes of"
-        + " messages; alloc = bytes allocated per message by each Java thread (median); peak heap = highest"
-        + " of the runs%n%n", options.messages, options.runs);
-    out.println("| mode | size | case | msg/s median | msg/s min-max | MB/s | alloc B/msg | peak heap |");
+        + " messages; per message, for each hot Java thread: CPU time (user+system) and bytes allocated"
+        + " (medians); peak heap = highest of the runs%n%n", options.messages, options.runs);
+    out.println("| mode | size | case | msg/s median | msg/s min-max | MB/s | per message: cpu ns, alloc B | peak heap |");
     out.println("|---|---:|---|---:|---:|---:|---|---:|");
     Map<String, List<Sample>> byCase = new LinkedHashMap<>();
     for (Sample sample : samples) {
@@ -225,9 +227,11 @@ public final class Bench {
       medians.put(first.mode() + "|" + first.size() + "|" + first.variant(), median);
       double megabytes = median(runs.stream().mapToDouble(Sample::megabytesPerSecond).sorted().toArray());
       StringBuilder alloc = new StringBuilder();
-      for (String thread : first.allocatedBytes().keySet()) {
-        double perMessage = median(runs.stream().mapToDouble(s -> s.allocatedPerMessage(thread)).sorted().toArray());
-        alloc.append(alloc.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.3f", thread, perMessage));
+      for (String thread : first.threads().keySet()) {
+        double allocated = median(runs.stream().mapToDouble(s -> s.allocatedPerMessage(thread)).sorted().toArray());
+        double cpu = median(runs.stream().mapToDouble(s -> s.cpuPerMessage(thread)).sorted().toArray());
+        alloc.append(alloc.length() == 0 ? "" : "; ")
+            .append(String.format(Locale.ROOT, "%s %.0f ns, %.3f B", thread, cpu, allocated));
       }
       long peak = runs.stream().mapToLong(Sample::peakHeapBytes).max().orElse(-1);
       out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f-%,.0f | %.1f | %s | %s |%n", first.mode(), first.size(),
@@ -288,6 +292,8 @@ public final class Bench {
     int[] sizes = {64, 512};
     Path peers;
     Path dir;
+    List<String> cases;
+    long pace;
     List<String> generate = List.of();
 
     static Options parse(String[] args) {
@@ -335,6 +341,8 @@ public final class Bench {
             }
             case "peers" -> options.peers = Path.of(value);
             case "dir" -> options.dir = Path.of(value);
+            case "cases" -> options.cases = List.of(value.split(","));
+            case "pace" -> options.pace = positive(Long.parseLong(value.replace("_", "")), name);
             default -> throw new IllegalArgumentException("unknown option --" + name);
           }
         } catch (NumberFormatException e) {

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 final class DrainingSink implements AutoCloseable {
 
   /** What the sink saw: counted from its handshake answer to the end of stream. */
-  record Result(long messages, long bytes, long mismatched, long nanos, long allocatedBytes) {}
+  record Result(long messages, long bytes, long mismatched, long nanos, JvmMemory.ThreadCost cost) {}
 
   private final UnixSeqPacketListener listener;
   private final ByteBuffer expected;
@@ -69,7 +69,7 @@ final class DrainingSink implements AutoCloseable {
       long messages = 0;
       long bytes = 0;
       long mismatched = 0;
-      long allocatedBefore = JvmMemory.allocatedBytes();
+      JvmMemory.Reading before = JvmMemory.now();
       long start = System.nanoTime();
       while (true) {
         packet.clear();
@@ -84,8 +84,7 @@ final class DrainingSink implements AutoCloseable {
         }
       }
       long nanos = System.nanoTime() - start;
-      long allocated = JvmMemory.allocatedBytes() - allocatedBefore;
-      result.complete(new Result(messages, bytes, mismatched, nanos, allocated));
+      result.complete(new Result(messages, bytes, mismatched, nanos, before.untilNow()));
     } catch (IOException | RuntimeException e) {
       result.completeExceptionally(e);
     }

@@ -3,16 +3,16 @@ package dev.tracereplay.examples.bench;
 import java.util.Map;
 
 /**
- * One measured run: which case, how many messages of which size, how long, and what the Java
- * threads involved allocated ({@code allocatedBytes}: thread label to bytes, empty for C-only
- * runs) and the heap's peak during the run ({@code peakHeapBytes}, -1 when not measured).
+ * One measured run: which case, how many messages of which size, how long, what each Java
+ * thread involved allocated and used of the CPU ({@code threads}: thread label to cost, empty for
+ * C-only runs), and the heap's peak during the run ({@code peakHeapBytes}, -1 when not measured).
  */
 record Sample(String mode, int size, String variant, long messages, long nanos,
-    Map<String, Long> allocatedBytes, long peakHeapBytes) {
+    Map<String, JvmMemory.ThreadCost> threads, long peakHeapBytes) {
 
   /** This sample, labelled with its case's name. */
   Sample named(String name) {
-    return new Sample(mode, size, name, messages, nanos, allocatedBytes, peakHeapBytes);
+    return new Sample(mode, size, name, messages, nanos, threads, peakHeapBytes);
   }
 
   double messagesPerSecond() {
@@ -25,6 +25,11 @@ record Sample(String mode, int size, String variant, long messages, long nanos,
   }
 
   double allocatedPerMessage(String thread) {
-    return allocatedBytes.get(thread) / (double) messages;
+    return threads.get(thread).allocatedBytes() / (double) messages;
+  }
+
+  /** The thread's CPU time per message, in nanoseconds. */
+  double cpuPerMessage(String thread) {
+    return threads.get(thread).cpuNanos() / (double) messages;
   }
 }

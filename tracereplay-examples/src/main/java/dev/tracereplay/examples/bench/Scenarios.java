@@ -39,8 +39,11 @@ final class Scenarios {
     Sample run(Scenarios scenarios, Workload workload) throws IOException, InterruptedException;
   }
 
-  /** What one run sends: a trace of {@code messages} copies of {@code message}. */
-  record Workload(Path trace, ByteBuffer message, long messages) {
+  /**
+   * What one run sends: a trace of {@code messages} copies of {@code message}; the Java sender
+   * sends at most {@code pace} messages per second (0: as fast as it can).
+   */
+  record Workload(Path trace, ByteBuffer message, long messages, long pace) {
     int size() {
       return message.remaining();
     }
@@ -71,14 +74,14 @@ final class Scenarios {
     Path endpoint = endpoint();
     JvmMemory.resetPeakHeap();
     try (DrainingSink sink = DrainingSink.start(endpoint, load.message())) {
-      long before = JvmMemory.allocatedBytes();
+      JvmMemory.Reading before = JvmMemory.now();
       ReplayResult replayed = TraceReplayer.replay(load.trace(), endpoint);
-      long replayer = JvmMemory.allocatedBytes() - before;
+      JvmMemory.ThreadCost replayer = before.untilNow();
       DrainingSink.Result received = sink.await(TIMEOUT);
       check(replayed.messagesSent() == load.messages(), "the replayer sent " + replayed.messagesSent() + " messages");
       checkReceived(received, load);
       return new Sample("replay", load.size(), "", load.messages(), received.nanos(),
-          threads("replayer", replayer, "sink", received.allocatedBytes()), JvmMemory.peakHeapBytes());
+          threads("replayer", replayer, "sink", received.cost()), JvmMemory.peakHeapBytes());
     }
   }
 
@@ -86,9 +89,9 @@ final class Scenarios {
     Path endpoint = endpoint();
     JvmMemory.resetPeakHeap();
     try (CPeers.RunningPeer sink = peers.sink(endpoint)) {
-      long before = JvmMemory.allocatedBytes();
+      JvmMemory.Reading before = JvmMemory.now();
       ReplayResult replayed = TraceReplayer.replay(load.trace(), endpoint);
-      long replayer = JvmMemory.allocatedBytes() - before;
+      JvmMemory.ThreadCost replayer = before.untilNow();
       Map<String, String> figures = sink.nextFigures();
       check(replayed.messagesSent() == load.messages(), "the replayer sent " + replayed.messagesSent() + " messages");
       checkCount(figures, "count", load, "seqsink");
@@ -106,7 +109,7 @@ final class Scenarios {
       DrainingSink.Result received = sink.await(TIMEOUT);
       checkReceived(received, load);
       return new Sample("replay", load.size(), "", load.messages(), received.nanos(),
-          threads("sink", received.allocatedBytes()), JvmMemory.peakHeapBytes());
+          threads("sink", received.cost()), JvmMemory.peakHeapBytes());
     }
   }
 
@@ -128,14 +131,14 @@ final class Scenarios {
     PacketSender.Result sent;
     Path recorded;
     try (TraceRecorder recorder = TraceRecorder.builder(endpoint, out).listener(clock).start()) {
-      sent = PacketSender.send(endpoint, load.message(), load.messages());
+      sent = PacketSender.send(endpoint, load.message(), load.messages(), load.pace());
       clock.awaitClosed();
       recorded = recorder.recordings().get(0).file();
     }
     long peakHeap = JvmMemory.peakHeapBytes();
     checkIdentical(recorded, load);
     return new Sample("save", load.size(), "", load.messages(), clock.nanos(),
-        threads("sender", sent.allocatedBytes(), "recorder", clock.allocatedBytes()), peakHeap);
+        threads("sender", sent.cost(), "recorder", clock.cost()), peakHeap);
   }
 
   private Sample saveCToJava(Workload load) throws IOException, InterruptedException {
@@ -152,7 +155,7 @@ final class Scenarios {
     long peakHeap = JvmMemory.peakHeapBytes();
     checkIdentical(recorded, load);
     return new Sample("save", load.size(), "", load.messages(), clock.nanos(),
-        threads("recorder", clock.allocatedBytes()), peakHeap);
+        threads("recorder", clock.cost()), peakHeap);
   }
 
   private Sample saveJavaToC(Workload load) throws IOException, InterruptedException {
@@ -162,14 +165,14 @@ final class Scenarios {
     PacketSender.Result sent;
     Map<String, String> figures;
     try (CPeers.RunningPeer save = peers.save(endpoint, recorded)) {
-      sent = PacketSender.send(endpoint, load.message(), load.messages());
+      sent = PacketSender.send(endpoint, load.message(), load.messages(), load.pace());
       figures = save.nextFigures();
     }
     long peakHeap = JvmMemory.peakHeapBytes();
     checkCount(figures, "saved", load, "seqsave");
     checkIdentical(recorded, load);
     return new Sample("save", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
-        threads("sender", sent.allocatedBytes()), peakHeap);
+        threads("sender", sent.cost()), peakHeap);
   }
 
   private Sample saveCToC(Workload load) throws IOException, InterruptedException {
@@ -221,10 +224,10 @@ final class Scenarios {
     return Math.round(Double.parseDouble(seconds) * 1e9);
   }
 
-  private static Map<String, Long> threads(Object... labelsAndBytes) {
-    Map<String, Long> threads = new LinkedHashMap<>();
-    for (int i = 0; i < labelsAndBytes.length; i += 2) {
-      threads.put((String) labelsAndBytes[i], (Long) labelsAndBytes[i + 1]);
+  private static Map<String, JvmMemory.ThreadCost> threads(Object... labelsAndCosts) {
+    Map<String, JvmMemory.ThreadCost> threads = new LinkedHashMap<>();
+    for (int i = 0; i < labelsAndCosts.length; i += 2) {
+      threads.put((String) labelsAndCosts[i], (JvmMemory.ThreadCost) labelsAndCosts[i + 1]);
     }
     return threads;
   }
@@ -234,19 +237,19 @@ final class Scenarios {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile long start;
     private volatile long end;
-    private volatile long allocatedAtStart;
-    private volatile long allocatedAtEnd;
+    private volatile JvmMemory.Reading atStart;
+    private volatile JvmMemory.ThreadCost cost;
 
     @Override
     public void clientConnected(Recording recording) {
-      allocatedAtStart = JvmMemory.allocatedBytes();
+      atStart = JvmMemory.now();
       start = System.nanoTime();
     }
 
     @Override
     public void clientClosed(Recording recording) {
       end = System.nanoTime();
-      allocatedAtEnd = JvmMemory.allocatedBytes();
+      cost = atStart.untilNow();
       closed.countDown();
     }
 
@@ -260,8 +263,8 @@ final class Scenarios {
       return end - start;
     }
 
-    long allocatedBytes() {
-      return allocatedAtEnd - allocatedAtStart;
+    JvmMemory.ThreadCost cost() {
+      return cost;
     }
   }
 }
