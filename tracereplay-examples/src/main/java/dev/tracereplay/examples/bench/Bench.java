@@ -200,8 +200,8 @@ public final class Bench {
   private String line(Sample sample) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-6s %4d B  %-36s %,10.0f msg/s %7.1f MB/s",
         sample.mode(), sample.size(), sample.variant(), sample.messagesPerSecond(), sample.megabytesPerSecond()));
-    sample.threads().keySet().forEach(thread -> line.append(String.format(Locale.ROOT, "  %s: %.0f ns cpu, %.3f B",
-        thread, sample.cpuPerMessage(thread), sample.allocatedPerMessage(thread))));
+    sample.threads().keySet().forEach(thread -> line.append("  ").append(thread).append(": ")
+        .append(cost(sample.cpuPerMessage(thread), sample.allocatedPerMessage(thread))));
     if (sample.peakHeapBytes() >= 0) {
       line.append("  peak heap ").append(mib(sample.peakHeapBytes()));
     }
@@ -210,8 +210,9 @@ public final class Bench {
 
   private void printSummary(List<Sample> samples) {
     out.printf(Locale.ROOT, "%nSummary: %,d messages per run, median of %d runs [min-max]; MB = 10^6 bytes of"
-        + " messages; per message, for each hot Java thread: CPU time (user+system) and bytes allocated"
-        + " (medians); peak heap = highest of the runs%n%n", options.messages, options.runs);
+        + " messages; per message, for each hot Java thread: CPU time (user+system) and bytes allocated,"
+        + " for each C peer: its CPU time (medians); peak heap = highest of the runs%n%n", options.messages,
+        options.runs);
     out.println("| mode | size | case | msg/s median | msg/s min-max | MB/s | per message: cpu ns, alloc B | peak heap |");
     out.println("|---|---:|---|---:|---:|---:|---|---:|");
     Map<String, List<Sample>> byCase = new LinkedHashMap<>();
@@ -230,13 +231,12 @@ public final class Bench {
       for (String thread : first.threads().keySet()) {
         double allocated = median(runs.stream().mapToDouble(s -> s.allocatedPerMessage(thread)).sorted().toArray());
         double cpu = median(runs.stream().mapToDouble(s -> s.cpuPerMessage(thread)).sorted().toArray());
-        alloc.append(alloc.length() == 0 ? "" : "; ")
-            .append(String.format(Locale.ROOT, "%s %.0f ns, %.3f B", thread, cpu, allocated));
+        alloc.append(alloc.length() == 0 ? "" : "; ").append(thread).append(' ').append(cost(cpu, allocated));
       }
       long peak = runs.stream().mapToLong(Sample::peakHeapBytes).max().orElse(-1);
       out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f-%,.0f | %.1f | %s | %s |%n", first.mode(), first.size(),
           first.variant(), median, rates[0], rates[rates.length - 1], megabytes,
-          alloc.length() == 0 ? "n/a (C)" : alloc, peak < 0 ? "n/a (C)" : mib(peak));
+          alloc, peak < 0 ? "n/a (C)" : mib(peak));
     }
     printTargets(medians);
   }
@@ -263,6 +263,12 @@ public final class Bench {
       }
       out.println();
     }
+  }
+
+  /** CPU ns and allocated bytes per message; C peers allocate nothing we can count. */
+  private static String cost(double cpuNanos, double allocated) {
+    return allocated < 0 ? String.format(Locale.ROOT, "%.0f ns", cpuNanos)
+        : String.format(Locale.ROOT, "%.0f ns, %.3f B", cpuNanos, allocated);
   }
 
   private static double median(double[] sorted) {

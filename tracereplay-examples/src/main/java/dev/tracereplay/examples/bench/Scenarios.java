@@ -93,11 +93,12 @@ final class Scenarios {
       ReplayResult replayed = TraceReplayer.replay(load.trace(), endpoint);
       JvmMemory.ThreadCost replayer = before.untilNow();
       Map<String, String> figures = sink.nextFigures();
+      JvmMemory.ThreadCost seqsink = cCost(sink.cpuNanos());
       check(replayed.messagesSent() == load.messages(), "the replayer sent " + replayed.messagesSent() + " messages");
       checkCount(figures, "count", load, "seqsink");
       check(Long.parseLong(figures.get("bad_hdr")) == 0, "seqsink saw bad headers: " + figures);
       return new Sample("replay", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
-          threads("replayer", replayer), JvmMemory.peakHeapBytes());
+          threads("replayer", replayer, "C seqsink", seqsink), JvmMemory.peakHeapBytes());
     }
   }
 
@@ -105,21 +106,23 @@ final class Scenarios {
     Path endpoint = endpoint();
     JvmMemory.resetPeakHeap();
     try (DrainingSink sink = DrainingSink.start(endpoint, load.message())) {
-      peers.send(endpoint, load.messages(), load.size());
+      Map<String, String> sent = peers.send(endpoint, load.messages(), load.size());
       DrainingSink.Result received = sink.await(TIMEOUT);
       checkReceived(received, load);
       return new Sample("replay", load.size(), "", load.messages(), received.nanos(),
-          threads("sink", received.cost()), JvmMemory.peakHeapBytes());
+          threads("C seqsend", sendCost(sent), "sink", received.cost()), JvmMemory.peakHeapBytes());
     }
   }
 
   private Sample replayCToC(Workload load) throws IOException, InterruptedException {
     Path endpoint = endpoint();
     try (CPeers.RunningPeer sink = peers.sink(endpoint)) {
-      peers.send(endpoint, load.messages(), load.size());
+      Map<String, String> sent = peers.send(endpoint, load.messages(), load.size());
       Map<String, String> figures = sink.nextFigures();
+      JvmMemory.ThreadCost seqsink = cCost(sink.cpuNanos());
       checkCount(figures, "count", load, "seqsink");
-      return new Sample("replay", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")), Map.of(), -1);
+      return new Sample("replay", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
+          threads("C seqsend", sendCost(sent), "C seqsink", seqsink), -1);
     }
   }
 
@@ -147,15 +150,16 @@ final class Scenarios {
     RecorderClock clock = new RecorderClock();
     JvmMemory.resetPeakHeap();
     Path recorded;
+    Map<String, String> sent;
     try (TraceRecorder recorder = TraceRecorder.builder(endpoint, out).listener(clock).start()) {
-      peers.send(endpoint, load.messages(), load.size());
+      sent = peers.send(endpoint, load.messages(), load.size());
       clock.awaitClosed();
       recorded = recorder.recordings().get(0).file();
     }
     long peakHeap = JvmMemory.peakHeapBytes();
     checkIdentical(recorded, load);
     return new Sample("save", load.size(), "", load.messages(), clock.nanos(),
-        threads("recorder", clock.cost()), peakHeap);
+        threads("C seqsend", sendCost(sent), "recorder", clock.cost()), peakHeap);
   }
 
   private Sample saveJavaToC(Workload load) throws IOException, InterruptedException {
@@ -164,28 +168,34 @@ final class Scenarios {
     JvmMemory.resetPeakHeap();
     PacketSender.Result sent;
     Map<String, String> figures;
+    JvmMemory.ThreadCost seqsave;
     try (CPeers.RunningPeer save = peers.save(endpoint, recorded)) {
       sent = PacketSender.send(endpoint, load.message(), load.messages(), load.pace());
       figures = save.nextFigures();
+      seqsave = cCost(save.cpuNanos());
     }
     long peakHeap = JvmMemory.peakHeapBytes();
     checkCount(figures, "saved", load, "seqsave");
     checkIdentical(recorded, load);
     return new Sample("save", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
-        threads("sender", sent.cost()), peakHeap);
+        threads("sender", sent.cost(), "C seqsave", seqsave), peakHeap);
   }
 
   private Sample saveCToC(Workload load) throws IOException, InterruptedException {
     Path endpoint = endpoint();
     Path recorded = work.resolve("recorded-" + runs.get());
     Map<String, String> figures;
+    Map<String, String> sent;
+    JvmMemory.ThreadCost seqsave;
     try (CPeers.RunningPeer save = peers.save(endpoint, recorded)) {
-      peers.send(endpoint, load.messages(), load.size());
+      sent = peers.send(endpoint, load.messages(), load.size());
       figures = save.nextFigures();
+      seqsave = cCost(save.cpuNanos());
     }
     checkCount(figures, "saved", load, "seqsave");
     checkIdentical(recorded, load);
-    return new Sample("save", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")), Map.of(), -1);
+    return new Sample("save", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
+        threads("C seqsend", sendCost(sent), "C seqsave", seqsave), -1);
   }
 
   /** A fresh socket path for each run: the C peers unlink theirs, the Java listeners refuse a live one. */
@@ -218,6 +228,15 @@ final class Scenarios {
     if (!ok) {
       throw new IllegalStateException("benchmark run invalid: " + problem);
     }
+  }
+
+  /** A C peer's cost: its CPU time; allocation does not apply (-1). */
+  private static JvmMemory.ThreadCost cCost(long cpuNanos) {
+    return new JvmMemory.ThreadCost(-1, cpuNanos);
+  }
+
+  private static JvmMemory.ThreadCost sendCost(Map<String, String> seqsendFigures) {
+    return cCost(Long.parseLong(seqsendFigures.get("cpu_ns")));
   }
 
   private static long nanos(String seconds) {
