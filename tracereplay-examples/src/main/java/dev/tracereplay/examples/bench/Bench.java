@@ -76,10 +76,11 @@ public final class Bench {
       }
       new Bench(out, options).measure();
       return 0;
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IOException e) {
+      // A run that did not check out, or a missing file, peer or socket: the message says which.
       out.println("FAILED: " + e.getMessage());
       return 1;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       out.println("FAILED: " + e);
       e.printStackTrace(out);
       return 1;
