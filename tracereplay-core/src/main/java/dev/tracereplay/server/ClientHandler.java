@@ -24,8 +24,9 @@ public interface ClientHandler {
   void onMessage(ByteBuffer packet) throws IOException;
 
   /**
-   * The client has nothing more queued for now: the moment to flush buffered work, so that an
-   * idle client's output is complete. Called from the receiver thread before it blocks.
+   * The client has paused: the moment to flush buffered work, so that an
+   * idle client's output is complete. Called from the receiver thread when the client has sent
+   * nothing for a moment (about a millisecond), before it blocks until the next packet.
    */
   default void onIdle() throws IOException {}
 

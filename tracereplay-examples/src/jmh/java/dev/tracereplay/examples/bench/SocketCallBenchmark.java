@@ -1,0 +1,77 @@
+package dev.tracereplay.examples.bench;
+
+import dev.tracereplay.channel.SeqPacketChannel;
+import dev.tracereplay.channel.UnixSeqPacketChannel;
+import dev.tracereplay.channel.UnixSeqPacketListener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What one socket call costs from Java, without any thread switch: the system call plus the
+ * wrapper around it (junixsocket's channel on JDK 17, or with {@code -Dtracereplay.foreign=false};
+ * the FFM downcall on JDK 22+). {@code ping} sends one 64-byte packet and receives it on the other
+ * end of a connected pair, on the same thread (two calls, no wakeup); {@code pollEmpty} is one
+ * non-blocking receive that finds nothing (one call that does almost nothing in the kernel, so it
+ * is mostly the wrapper's cost). Compare with the same loop in C for the kernel's share.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class SocketCallBenchmark {
+  Path directory;
+  UnixSeqPacketListener listener;
+  SeqPacketChannel client;
+  SeqPacketChannel server;
+  ByteBuffer message;
+  ByteBuffer received;
+
+  @Setup(Level.Trial)
+  public void connect() throws IOException {
+    directory = Files.createTempDirectory(Path.of("/tmp"), "trbench-jmh-");
+    listener = UnixSeqPacketListener.bind(directory.resolve("s.sock"));
+    client = UnixSeqPacketChannel.connect(directory.resolve("s.sock"));
+    server = listener.accept();
+    message = SyntheticTrace.message(64);
+    received = ByteBuffer.allocateDirect(1 << 20);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws IOException {
+    client.close();
+    server.close();
+    listener.close();
+    Files.deleteIfExists(directory);
+  }
+
+  @Benchmark
+  public int ping() throws IOException {
+    message.clear();
+    client.send(message);
+    received.clear();
+    return server.receive(received);
+  }
+
+  @Benchmark
+  public int pollEmpty() throws IOException {
+    received.clear();
+    return server.tryReceive(received);
+  }
+}
