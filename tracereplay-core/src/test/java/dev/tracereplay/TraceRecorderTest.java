@@ -89,6 +89,27 @@ class TraceRecorderTest {
   }
 
   @Test
+  void aClientThatPausesBetweenMessagesIsRecordedWhole() throws Exception {
+    // A pause makes the receiver flush and wait; an idle timeout that is read as the end of the
+    // stream (junixsocket reports both as -1) would end the recording early.
+    try (TraceRecorder recorder = TraceRecorder.start(endpoint(), out())) {
+      try (RawClient client = RawClient.connect(endpoint())) {
+        for (int i = 0; i < 40; i++) {
+          client.send(RawClient.message(i, 10));
+          long resume = System.nanoTime() + 3_000_000L * (1 + i % 3);
+          while (System.nanoTime() < resume) {
+            Thread.onSpinWait(); // the client's own pacing, not a wait for the server
+          }
+        }
+      }
+      assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
+      Recording recording = recorder.recordings().get(0);
+      assertThat(recording.closeReason().isClean()).isTrue();
+      assertThat(recording.messages()).isEqualTo(40);
+    }
+  }
+
+  @Test
   void closeDrainsConnectedClientsAndClosesTheirRecordingsCleanly() throws Exception {
     RawClient client;
     TraceRecorder recorder = TraceRecorder.start(endpoint(), out());

@@ -142,8 +142,15 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
       return -1;
     }
     if (length < 0 && timeout > 0 && System.nanoTime() - start >= timeout * 1_000_000L) {
-      // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream.
-      throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
+      // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream (the kernel never
+      // times out early, so a quicker -1 is the end of stream, or an empty packet). A receive that
+      // does not wait tells the two apart: nothing queued (0) means the timeout expired; -1 is
+      // the end of stream; a packet that arrived just after the timeout is returned.
+      int queued = tryReceive(dst);
+      if (queued == 0) {
+        throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
+      }
+      return queued;
     }
     return length;
   }

@@ -61,6 +61,8 @@ class ProgrammaticReplayExampleTest {
 
     try (ExampleSink sink = ExampleSink.start(endpoint, out, true)) {
       assertThat(replayer.replayTo(sink.endpoint()).deliveredAll()).isTrue();
+      // The replay is done when its last packet is sent; the sink finishes that session on its own.
+      awaitLines(out, "Connection closed", 1);
       assertThat(replayer.replayTo(sink.endpoint()).deliveredAll()).isTrue();
       awaitLines(out, "Connection closed", 2);
     }
