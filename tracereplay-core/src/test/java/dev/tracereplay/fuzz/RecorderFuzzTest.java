@@ -3,6 +3,7 @@ package dev.tracereplay.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tracereplay.Deadline;
 import dev.tracereplay.Fixtures;
 import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.channel.InMemorySeqPacketListener;
@@ -14,6 +15,8 @@ import dev.tracereplay.server.CloseReason;
 import dev.tracereplay.wire.Handshake;
 import dev.tracereplay.wire.MessageHeader;
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +49,9 @@ class RecorderFuzzTest {
 
   /** How many real packets the honest client sends: the start of a real runsc session. */
   private static final int HONEST_PACKETS = 20;
+
+  private static final BufferPoolMXBean DIRECT_BUFFERS = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+      .stream().filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
 
   @TempDir static Path dir;
   /** What the honest client sends: the first packets of the shell-common fixture. */
@@ -87,6 +94,31 @@ class RecorderFuzzTest {
   @FuzzTest
   void anyPacketsInMemoryAreRecordedOrCloseTheClient(byte[] input) throws Exception {
     check(memoryRecorder, input, memoryListener::connect);
+  }
+
+  /**
+   * Regression for what fuzzing found: each closed recording kept its writer's direct buffer (256
+   * KiB by default) for as long as the recorder lived, since the recorder lists every recording it
+   * made; a long-running recorder ran out of direct memory after a few thousand clients.
+   */
+  @Test
+  void closedRecordingsLetGoOfTheirWriteBuffers() throws Exception {
+    int bufferSize = 4 << 20;
+    int clients = 32;
+    InMemorySeqPacketListener listener = new InMemorySeqPacketListener("buffers");
+    try (TraceRecorder recorder = TraceRecorder.builder(listener, dir.resolve("buffers-out"))
+        .bufferSize(bufferSize).start()) {
+      long before = DIRECT_BUFFERS.getTotalCapacity();
+      for (int i = 0; i < clients; i++) {
+        session(recorder, listener::connect, honest, honest.size());
+      }
+      assertThat(recorder.recordings()).hasSize(clients).noneMatch(Recording::isOpen);
+      // 128 MiB of write buffers were allocated; once collected, the closed recordings hold none.
+      Deadline.await(DEADLINE, () -> {
+        System.gc();
+        return DIRECT_BUFFERS.getTotalCapacity() - before < 2L * bufferSize;
+      });
+    }
   }
 
   private interface Connector {
