@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Arbitrary bytes read as a trace file: the reader hands out records that are exactly the file's
  * bytes, or stops with one of the four documented {@link TraceFileException}s, whose offset and
- * record number point into the file; nothing else is thrown, no buffer beyond the record limit is
- * allocated, and nothing hangs (the timeout is each input's, in both modes).
+ * record number point into the file; nothing else is thrown, at most twice the record limit is
+ * allocated in direct buffers whatever a size prefix says, and nothing hangs (the timeout is each
+ * input's, in both modes).
  *
  * <p>Corpus: {@code TraceFileReaderFuzzTestInputs/<method>/} in test resources, seeded from the
  * runsc fixtures; see fuzz/README.md.
@@ -50,8 +51,8 @@ class TraceFileReaderFuzzTest {
   }
 
   /**
-   * The last four bytes choose the record limit (1 to 300 KiB, as Jazzer's data provider takes
-   * numbers from the end), the rest is the file: limits below the signature's 16 bytes and above
+   * The last three bytes choose the record limit (1 to 300 KiB; Jazzer's data provider takes
+   * numbers from the end, the last byte the most significant), the rest is the file: limits below the signature's 16 bytes and above
    * the reader's batch size take paths the fixed limit never does.
    */
   @FuzzTest
