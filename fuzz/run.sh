@@ -39,14 +39,16 @@ for test in "${tests[@]}"; do
   echo "Fuzzing $test for $duration (log: $log)"
   # -Djazzer.hooks=true: the comparison hooks guide the fuzzer (junit-platform.properties turns
   # them off for the plain test run). JUnit's timeouts are disabled because JUnit would apply a
-  # test's @Timeout to the whole fuzzing run; Jazzer makes it each input's timeout. The heap is capped so that an input that makes the code
-  # allocate without bound fails with an OutOfMemoryError instead of filling the machine.
+  # test's @Timeout to the whole fuzzing run; Jazzer makes it each input's timeout. The test JVM's
+  # heap and direct memory are capped so that an input that makes the code allocate without bound
+  # fails with an OutOfMemoryError instead of filling the machine, and its logging is quietened
+  # (in argLine: on Maven's own command line the property would silence Maven too).
   JAZZER_FUZZ=1 mvn -B -pl tracereplay-core surefire:test \
     -Dtest="dev.tracereplay.fuzz.$test" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.max_duration="$duration" -Djazzer.hooks=true \
     -Djunit.jupiter.execution.timeout.mode=disabled \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
-    -DargLine="-Xmx1g -XX:MaxDirectMemorySize=512m" >"$log" 2>&1
+    -DargLine="-Xmx1g -XX:MaxDirectMemorySize=512m -Dorg.slf4j.simpleLogger.defaultLogLevel=error" \
+    >"$log" 2>&1
   status=$?
   runs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
   if [ $status -ne 0 ]; then
