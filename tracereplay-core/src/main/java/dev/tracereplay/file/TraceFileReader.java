@@ -219,10 +219,14 @@ public final class TraceFileReader implements Closeable {
     return buffer.remaining() >= needed;
   }
 
-  /** Replaces the buffer by one that holds {@code needed} bytes; bounded by the record limit. */
+  /**
+   * Replaces the buffer by one that holds {@code needed} bytes; bounded by the record limit, except
+   * that it always holds the 16-byte signature: with a limit below 8 bytes, capping the signature's
+   * buffer at the limit left fill() waiting forever for bytes it had no room for.
+   */
   private void grow(int needed) {
-    int capacity = (int) Math.min((long) maxRecordSize + TraceFormat.SIZE_PREFIX,
-        Math.max(needed, 2L * buffer.capacity()));
+    int capacity = (int) Math.max(needed,
+        Math.min((long) maxRecordSize + TraceFormat.SIZE_PREFIX, 2L * buffer.capacity()));
     ByteBuffer larger = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
     bufferStartOffset += buffer.position();
     larger.put(buffer);

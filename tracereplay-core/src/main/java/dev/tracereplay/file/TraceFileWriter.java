@@ -28,7 +28,9 @@ public final class TraceFileWriter implements Closeable, Flushable {
 
   private final Path file;
   private final FileChannel channel;
-  private final ByteBuffer buffer;
+  private static final ByteBuffer NO_BUFFER = ByteBuffer.allocate(0);
+
+  private ByteBuffer buffer;
   private final ByteBuffer prefix = ByteBuffer.allocate(TraceFormat.SIZE_PREFIX).order(ByteOrder.LITTLE_ENDIAN);
   private long recordCount;
   private long bufferedRecords;
@@ -126,7 +128,7 @@ public final class TraceFileWriter implements Closeable, Flushable {
     }
   }
 
-  /** Flushes and closes the file; calling it again does nothing. */
+  /** Flushes and closes the file, and lets go of the write buffer; calling it again does nothing. */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -136,6 +138,9 @@ public final class TraceFileWriter implements Closeable, Flushable {
       flush();
     } finally {
       closed = true;
+      // Closed writers are kept (a recorder lists every recording it made): holding on to the
+      // direct buffer here kept 256 KiB per recording for good, until direct memory ran out.
+      buffer = NO_BUFFER;
       channel.close();
     }
   }
