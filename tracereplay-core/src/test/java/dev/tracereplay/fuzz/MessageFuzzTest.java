@@ -4,40 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
-import dev.tracereplay.points.common.CommonProto;
-import dev.tracereplay.points.container.ContainerProto;
-import dev.tracereplay.points.sentry.SentryProto;
-import dev.tracereplay.points.syscall.SyscallProto;
+import dev.tracereplay.points.DecodeResult;
+import dev.tracereplay.points.TraceMessage;
+import dev.tracereplay.points.TracePoints;
 import dev.tracereplay.wire.MalformedMessageException;
 import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
 import java.nio.ByteBuffer;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Arbitrary packets through the message header and the payload decoding: {@link MessageHeader}
  * throws nothing but {@link MalformedMessageException} and its two entry points agree; the payload
- * of every {@link MessageType} decodes with the generated protobuf parser, or fails with
- * {@link InvalidProtocolBufferException} and nothing else.
+ * of every {@link MessageType} decodes to its class, or is reported undecodable, and nothing else.
  *
- * <p>Decoding goes through the generated classes directly for now; once {@code TraceMessage.decode()}
- * lands it should go through that instead.
+ * <p>Decoding goes through {@link TraceMessage#decode()}, as a receiver's does.
  */
 @Timeout(10)
 class MessageFuzzTest {
   /** Where the packet is copied in a larger buffer, so that the reads are checked to honour the position. */
   private static final int SHIFT = 5;
-
-  private static final Map<MessageType, Parser<? extends Message>> PARSERS = parsersOfEveryType();
 
   /** The header of any packet, read at position 0 and again at an offset in a direct buffer. */
   @FuzzTest
@@ -54,37 +44,39 @@ class MessageFuzzTest {
     assertThat(shifted.position()).isEqualTo(SHIFT);
   }
 
-  /** Any packet whose header is well-formed and names a known type: its payload is decoded by that type's parser. */
+  /**
+   * Any packet, decoded as a receiver does: {@link TraceMessage#decode()} never throws; an unknown
+   * type, a decoded payload of its type's class, or an undecodable one, and nothing else.
+   */
   @FuzzTest
-  void payloadOfEveryTypeDecodesOrIsInvalid(byte[] packet) throws MalformedMessageException {
-    ByteBuffer buffer = ByteBuffer.wrap(packet);
-    if (MessageHeader.malformation(buffer) != null) {
-      return;
-    }
-    MessageHeader header = MessageHeader.read(buffer);
-    MessageType type = header.type();
-    if (type == null) {
-      return;
-    }
-    ByteBuffer payload = buffer.duplicate().position(header.headerSize());
-    Parser<? extends Message> parser = PARSERS.get(type);
-    Message message;
+  void payloadOfEveryTypeDecodesOrIsInvalid(byte[] packet) {
+    TraceMessage message;
     try {
-      message = parser.parseFrom(payload);
-    } catch (InvalidProtocolBufferException invalid) {
+      message = TraceMessage.wrap(ByteBuffer.wrap(packet), 1);
+    } catch (MalformedMessageException malformed) {
+      assertThat(MessageHeader.malformation(ByteBuffer.wrap(packet))).isNotNull();
       return;
     }
-    assertThat(message.getDescriptorForType().getFullName()).isEqualTo(type.payloadMessage());
-    // What decoded re-encodes into bytes that decode to the same message (unknown fields kept).
-    Message again = parse(parser, message.toByteArray());
-    assertThat(again).isEqualTo(message);
+    DecodeResult result = message.decode();
+    MessageType type = message.type();
+    if (type == null) {
+      assertThat(result).isEqualTo(new DecodeResult.UnknownType(message.messageType()));
+    } else if (result instanceof DecodeResult.Decoded decoded) {
+      assertThat(decoded.message()).isInstanceOf(TracePoints.payloadClass(type));
+      // What decoded re-encodes into bytes that decode to the same message (unknown fields kept).
+      Message again = parse(TracePoints.parser(type), decoded.message().toByteArray());
+      assertThat(again).isEqualTo(decoded.message());
+    } else {
+      assertThat(result).isInstanceOf(DecodeResult.Undecodable.class);
+    }
   }
 
   @Test
   void everyMessageTypeHasTheParserOfItsPayload() {
-    assertThat(PARSERS).hasSize(MessageType.values().length);
-    PARSERS.forEach((type, parser) -> assertThat(
-        parse(parser, new byte[0]).getDescriptorForType().getFullName()).isEqualTo(type.payloadMessage()));
+    for (MessageType type : MessageType.values()) {
+      assertThat(parse(TracePoints.parser(type), new byte[0]).getDescriptorForType().getFullName())
+          .isEqualTo(type.payloadMessage());
+    }
   }
 
   private static Message parse(Parser<? extends Message> parser, byte[] bytes) {
@@ -123,26 +115,5 @@ class MessageFuzzTest {
    * The generated parser of each type's payload, found through the schema's descriptors by the
    * payload's full name: a type whose message is missing from the schema fails the class.
    */
-  private static Map<MessageType, Parser<? extends Message>> parsersOfEveryType() {
-    List<FileDescriptor> files = List.of(CommonProto.getDescriptor(), ContainerProto.getDescriptor(),
-        SentryProto.getDescriptor(), SyscallProto.getDescriptor());
-    Map<MessageType, Parser<? extends Message>> parsers = new EnumMap<>(MessageType.class);
-    for (MessageType type : MessageType.values()) {
-      Descriptor descriptor = files.stream()
-          .map(file -> file.findMessageTypeByName(type.payloadName()))
-          .filter(found -> found != null && found.getFullName().equals(type.payloadMessage()))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no message " + type.payloadMessage() + " in the schema"));
-      String className = descriptor.getFile().getOptions().getJavaPackage() + "." + descriptor.getName();
-      try {
-        @SuppressWarnings("unchecked")
-        Parser<? extends Message> parser =
-            (Parser<? extends Message>) Class.forName(className).getMethod("parser").invoke(null);
-        parsers.put(type, parser);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("no generated class " + className + " for " + type, e);
-      }
-    }
-    return parsers;
-  }
+
 }
