@@ -75,9 +75,7 @@ class LauncherTest {
     Path target = Files.createDirectories(repo.resolve("tracereplay-core").resolve("target"));
     Path jar = target.resolve("tracereplay-core-0.0.0.jar");
     jarOf(Path.of("target", "classes"), jar);
-    String jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> entry.endsWith(".jar")).collect(Collectors.joining(File.pathSeparator));
-    Files.writeString(target.resolve("runtime-classpath.txt"), jars);
+    Files.writeString(target.resolve("runtime-classpath.txt"), testClassPathJars());
     Path trace = Fixtures.copy("true-start.trace", repo);
     String verified = trace + ": valid trace, version 1, 1 records, 81 bytes\n";
     Path classes = repo.resolve("classes.log");
@@ -116,6 +114,43 @@ class LauncherTest {
     assertThat(rebuilt.err()).isEmpty();
     assertThat(Files.readAllLines(stamp)).first().isEqualTo("made");
     assertThat(Files.readString(classes)).contains("dev.tracereplay.cli.Tracereplay source: shared objects file");
+  }
+
+  /**
+   * The JVM's own warnings go to stderr: stdout carries only the command's output, which scripts
+   * compare byte for byte. Here the JVM is given an archive made for another class path, which it
+   * refuses with a warning ("Unable to use shared archive"), on stdout by default.
+   */
+  @Test
+  @Timeout(300)
+  void theJvmsWarningsGoToStderrNotStdout() throws Exception {
+    Path target = Files.createDirectories(repo.resolve("tracereplay-core").resolve("target"));
+    try (ZipOutputStream emptyJar = new ZipOutputStream(Files.newOutputStream(target.resolve(
+        "tracereplay-core-0.0.0.jar")))) {
+      emptyJar.setComment("stands for the built jar; the classes come from the class path file");
+    }
+    Files.writeString(target.resolve("runtime-classpath.txt"), System.getProperty("java.class.path"));
+    Path trace = Fixtures.copy("true-start.trace", repo);
+    Path otherJar = repo.resolve("other.jar");
+    jarOf(Path.of("target", "classes"), otherJar);
+    Path otherArchive = repo.resolve("other.jsa");
+    Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:ArchiveClassesAtExit=" + otherArchive, "-cp", otherJar + File.pathSeparator + testClassPathJars(),
+        Tracereplay.class.getName(), "--version").redirectErrorStream(true).redirectOutput(repo.resolve("dump.log").toFile())
+        .start();
+    assertThat(dump.waitFor(240, TimeUnit.SECONDS)).as("the archive for another class path was made").isTrue();
+    assertThat(otherArchive).as(Files.readString(repo.resolve("dump.log"))).isRegularFile();
+
+    Run run = run(Map.of("TRACEREPLAY_JAVA_OPTS", "-XX:SharedArchiveFile=" + otherArchive), "verify", "--in=" + trace);
+
+    assertThat(run.out()).isEqualTo(trace + ": valid trace, version 1, 1 records, 81 bytes\n");
+    assertThat(run.err()).contains("[cds");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  private static String testClassPathJars() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> entry.endsWith(".jar")).collect(Collectors.joining(File.pathSeparator));
   }
 
   private static void jarOf(Path classes, Path jar) throws IOException {
