@@ -73,4 +73,15 @@ summary() { # column expression, label
 echo "replay of a one-message trace into a running save, $runs runs:"
 summary '$1' wall
 summary '$2 + $3' cpu
+
+# For scale: the same JVM printing its version, with the short commands' options and the JDK's own
+# class data archive (no application classes): what any Java command line costs on this machine now.
+: >"$times_file"
+for _ in $(seq 1 "$runs"); do
+  { time "$java" -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -version >/dev/null 2>&1; } \
+    2>>"$times_file"
+done
+echo "java -version, $runs runs:"
+summary '$1' wall
+summary '$2 + $3' cpu
 echo "load average after:$(uptime | sed 's/.*load average://')"
