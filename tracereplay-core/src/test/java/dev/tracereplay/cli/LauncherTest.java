@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracereplay.Fixtures;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -146,6 +148,45 @@ class LauncherTest {
     assertThat(run.out()).isEqualTo(trace + ": valid trace, version 1, 1 records, 81 bytes\n");
     assertThat(run.err()).contains("[cds");
     assertThat(run.exitCode()).isZero();
+  }
+
+  /**
+   * junixsocket's native library comes from target/junixsocket-native (where the package phase
+   * unpacks it) for this machine's architecture and the class path's junixsocket version; without
+   * it there, junixsocket extracts its own copy to a temporary file, as before.
+   */
+  @Test
+  @Timeout(300)
+  void loadsJunixsocketsLibraryFromTargetWhenThePackagePhaseUnpackedIt() throws Exception {
+    Path target = Files.createDirectories(repo.resolve("tracereplay-core").resolve("target"));
+    jarOf(Path.of("target", "classes"), target.resolve("tracereplay-core-0.0.0.jar"));
+    Files.writeString(target.resolve("runtime-classpath.txt"), testClassPathJars());
+    Path nativeJar = Arrays.stream(testClassPathJars().split(File.pathSeparator)).map(Path::of)
+        .filter(jar -> jar.getFileName().toString().startsWith("junixsocket-native-common-")).findFirst().orElseThrow();
+    String version = nativeJar.getFileName().toString().replaceFirst("^junixsocket-native-common-(.*)\\.jar$", "$1");
+    String entry = "lib/" + System.getProperty("os.arch") + "-Linux-clang/jni/libjunixsocket-native-" + version + ".so";
+    Path library = target.resolve("junixsocket-native").resolve(entry);
+    Path log = repo.resolve("library.log");
+    Map<String, String> environment = Map.of("TRACEREPLAY_STARTUP_ARCHIVE", "off",
+        "TRACEREPLAY_JAVA_OPTS", "-Xlog:library=info:file=" + log);
+
+    Run extracted = run(environment, "demo", "--recording=start", "-q");
+
+    assertThat(extracted.exitCode()).as(extracted.err()).isZero();
+    assertThat(Files.readString(log)).contains("Loaded library ").doesNotContain("Loaded library " + library);
+
+    try (JarFile jar = new JarFile(nativeJar.toFile())) {
+      JarEntry so = jar.getJarEntry(entry);
+      assertThat(so).as("%s in %s", entry, nativeJar).isNotNull();
+      Files.createDirectories(library.getParent());
+      try (InputStream in = jar.getInputStream(so)) {
+        Files.copy(in, library);
+      }
+    }
+    Run unpacked = run(environment, "demo", "--recording=start", "-q");
+
+    assertThat(unpacked.exitCode()).as(unpacked.err()).isZero();
+    assertThat(Files.readString(log)).contains("Loaded library " + library + ",");
   }
 
   private static String testClassPathJars() {
