@@ -146,6 +146,16 @@ final class CPeers {
    * probing with a connection would take the one client seqsave accepts.
    */
   private static void awaitListening(Path endpoint, RunningPeer peer) throws IOException, InterruptedException {
+    try {
+      awaitListening(endpoint, peer.process, peer.name);
+    } catch (IOException e) {
+      peer.close();
+      throw e;
+    }
+  }
+
+  /** Waits until {@code process} listens at {@code endpoint} (see above); fails when it exits first. */
+  static void awaitListening(Path endpoint, Process process, String name) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     String path = endpoint.toAbsolutePath().toString();
     while (System.nanoTime() < deadline) {
@@ -156,13 +166,12 @@ final class CPeers {
           return;
         }
       }
-      if (!peer.process.isAlive()) {
-        throw new IOException(peer.name + " exited with code " + peer.process.exitValue() + " before listening");
+      if (!process.isAlive()) {
+        throw new IOException(name + " exited with code " + process.exitValue() + " before listening");
       }
       Thread.sleep(1);
     }
-    peer.close();
-    throw new IOException(peer.name + " was not listening on " + endpoint + " after 10 s");
+    throw new IOException(name + " was not listening on " + endpoint + " after 10 s");
   }
 
   /** A peer process that runs beside the benchmark; closing it kills it. */

@@ -1,0 +1,477 @@
+package dev.tracereplay.examples.bench;
+
+import dev.tracereplay.file.TraceFileReader;
+import dev.tracereplay.wire.MessageHeader;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The load test with real runsc: several sandboxes at once, each with the {@code common} trace
+ * points and every context field, send into one saver; how many points does each saver lose?
+ * runsc writes without blocking and drops a point whenever the saver's queue is full, and says how
+ * many it dropped so far in the next message's header, so a point dropped after the last message
+ * is never reported: each sandbox's messages are also counted against those of a quiet run (one
+ * sandbox alone into the saver, with nothing dropped), the "expected" count.
+ *
+ * <pre>
+ * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
+ *           [--dir=DIR] [--savers=java,c] [--single=true]
+ * </pre>
+ *
+ * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
+ * {@code --sandboxes} sandboxes started at once, then (unless {@code --single=false}) one sandbox
+ * alone; each sandbox runs {@code for i in $(seq 1 LOOPS); do cat /etc/hostname > /dev/null; done}
+ * with {@code LANG=C.UTF-8}. The savers are {@code tracereplay save} through the launcher (the
+ * full JIT; {@code JAVA_HOME} and {@code TRACEREPLAY_JAVA_OPTS} pass through) and, with
+ * {@code --peers}, the C {@code seqsaved} (a thread per client, recv() and a buffered write).
+ * Each saver is stopped cleanly once every client has closed (SIGTERM). Needs runsc and root.
+ * Exit code 0 when every run completed, 1 when one failed, 2 on a usage error.
+ */
+public final class RunscLoad {
+  private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
+  private static final long TICK_NANOS = 10_000_000;  // /proc's clock ticks (USER_HZ)
+
+  /** The fixtures' {@code common} preset: container start, process lifecycle, file and socket syscalls. */
+  static final List<String> COMMON_POINTS = commonPoints();
+  /** Every context field runsc offers. */
+  static final List<String> CONTEXT_FIELDS = List.of("time", "thread_id", "task_start_time", "group_id",
+      "thread_group_start_time", "container_id", "credentials", "cwd", "process_name");
+
+  private final PrintStream out;
+  private final Options options;
+
+  private RunscLoad(PrintStream out, Options options) {
+    this.out = out;
+    this.options = options;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  static int run(String[] args, PrintStream out) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println("usage error: " + e.getMessage());
+      out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
+          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,c] [--single=true]");
+      return 2;
+    }
+    try {
+      new RunscLoad(out, options).measure();
+      return 0;
+    } catch (IllegalStateException | IOException e) {
+      out.println("FAILED: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  /** A saver under test. */
+  enum Saver {
+    JAVA("tracereplay save"), C("C seqsaved");
+
+    final String label;
+
+    Saver(String label) {
+      this.label = label;
+    }
+  }
+
+  /** One sandbox's recording: messages, the last header's dropped count. */
+  record Recorded(long messages, long dropped) { }
+
+  /** One run: a saver, how many sandboxes, what each recorded, the wall time and the saver's CPU time. */
+  record Run(int round, Saver saver, int sandboxes, List<Recorded> recorded, long nanos, long saverCpuNanos) {
+    long messages() {
+      return recorded.stream().mapToLong(Recorded::messages).sum();
+    }
+
+    long dropped() {
+      return recorded.stream().mapToLong(Recorded::dropped).sum();
+    }
+
+    /** Points missing against the quiet count, over all sandboxes (at least those reported dropped). */
+    long lost(long expected) {
+      return recorded.stream().mapToLong(r -> Math.max(r.dropped(), expected - r.messages())).sum();
+    }
+  }
+
+  private void measure() throws IOException, InterruptedException {
+    Path runsc = findRunsc();
+    Path work = options.dir != null ? Files.createDirectories(options.dir)
+        : Files.createTempDirectory(Path.of("/tmp"), "trload-");
+    Path endpoint = work.resolve("ev.sock");
+    Path config = Files.writeString(work.resolve("pod-init.json"), podInitConfig(endpoint));
+    printHeader(runsc, work);
+
+    List<Run> runs = new ArrayList<>();
+    for (int round = 1; round <= options.rounds; round++) {
+      out.printf(Locale.ROOT, "%nround %d/%d%n", round, options.rounds);
+      List<Saver> order = new ArrayList<>(options.savers);
+      if (round % 2 == 0) {
+        java.util.Collections.reverse(order);
+      }
+      for (Saver saver : order) {
+        for (int sandboxes : options.single && options.sandboxes > 1 ? List.of(options.sandboxes, 1)
+            : List.of(options.sandboxes)) {
+          Path dir = Files.createDirectories(work.resolve("r" + round + "-" + saver.name().toLowerCase(Locale.ROOT)
+              + "-" + sandboxes));
+          Run run = runOnce(round, saver, sandboxes, runsc, config, endpoint, dir);
+          runs.add(run);
+          out.println("  " + line(run, expected(runs)));
+        }
+      }
+    }
+    printSummary(runs);
+  }
+
+  private Run runOnce(int round, Saver saver, int sandboxes, Path runsc, Path config, Path endpoint, Path dir)
+      throws IOException, InterruptedException {
+    Path recordings = dir.resolve("out");
+    Path saverOut = dir.resolve("saver.out");
+    Process saverProcess = startSaver(saver, endpoint, recordings, saverOut, dir.resolve("saver.err"));
+    try {
+      awaitListening(saver, endpoint, saverProcess, dir.resolve("saver.err"));
+      long start = System.nanoTime();
+      List<Process> sandboxProcesses = new ArrayList<>();
+      for (int i = 1; i <= sandboxes; i++) {
+        sandboxProcesses.add(startSandbox(runsc, config, dir.resolve("runsc-" + i + ".log")));
+      }
+      for (int i = 0; i < sandboxes; i++) {
+        Process sandbox = sandboxProcesses.get(i);
+        if (!sandbox.waitFor(TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
+          sandboxProcesses.forEach(Process::destroyForcibly);
+          throw new IOException("sandbox " + (i + 1) + " did not finish within 5 minutes; see " + dir);
+        }
+        if (sandbox.exitValue() != 0) {
+          throw new IOException("sandbox " + (i + 1) + " exited with " + sandbox.exitValue() + ": "
+              + lastLine(dir.resolve("runsc-" + (i + 1) + ".log")));
+        }
+      }
+      long nanos = System.nanoTime() - start;
+      awaitClosedClients(saverOut, sandboxes, saverProcess, saver);
+      long cpu = cpuNanos(saverProcess);
+      stop(saverProcess, saver);
+      return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu);
+    } finally {
+      if (saverProcess.isAlive()) {
+        saverProcess.destroyForcibly();
+      }
+    }
+  }
+
+  private Process startSaver(Saver saver, Path endpoint, Path recordings, Path stdout, Path stderr)
+      throws IOException {
+    List<String> command = switch (saver) {
+      case JAVA -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint, "--out=" + recordings);
+      case C -> {
+        Files.createDirectories(recordings);
+        yield List.of(options.peers.resolve("seqsaved").toString(), endpoint.toString(), recordings.toString());
+      }
+    };
+    return new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+  }
+
+  /** runsc as the fixtures were recorded: a clean environment, / as the working directory. */
+  private Process startSandbox(Path runsc, Path config, Path log) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(runsc.toString(), "--rootless", "--network=none",
+        "--pod-init-config=" + config, "do", "/bin/sh", "-c",
+        "for i in $(seq 1 " + options.loops + "); do cat /etc/hostname > /dev/null; done")
+        .directory(new File("/")).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> environment = builder.environment();
+    environment.clear();
+    environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    environment.put("HOME", "/root");
+    environment.put("LANG", "C.UTF-8");
+    return builder.start();
+  }
+
+  /**
+   * Waits until the saver listens. tracereplay save binds in a private directory and links the
+   * socket into place once it listens, so /proc/net/unix never shows the endpoint's name: its
+   * "Listening on" line on stderr, printed after that, is the signal.
+   */
+  private static void awaitListening(Saver saver, Path endpoint, Process process, Path saverErr)
+      throws IOException, InterruptedException {
+    if (saver == Saver.C) {
+      CPeers.awaitListening(endpoint, process, saver.label);
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.readString(saverErr).contains("Listening on \"")) {
+      if (!process.isAlive()) {
+        throw new IOException(saver.label + " exited with code " + process.exitValue() + " before listening");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(saver.label + " was not listening on " + endpoint + " after 30 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Waits until the saver has printed a "Closing client" line for every sandbox. */
+  private static void awaitClosedClients(Path saverOut, int clients, Process saver, Saver kind)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      long closed;
+      try (Stream<String> lines = Files.lines(saverOut)) {
+        closed = lines.filter(line -> line.startsWith("Closing client")).count();
+      }
+      if (closed >= clients) {
+        return;
+      }
+      if (!saver.isAlive()) {
+        throw new IOException(kind.label + " exited with " + saver.exitValue() + " before closing every client");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(kind.label + " closed " + closed + " of " + clients + " clients within 60 s after"
+            + " the sandboxes ended; see " + saverOut);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** SIGTERM: tracereplay save closes its recordings and exits 0; seqsaved has closed its files already. */
+  private static void stop(Process saver, Saver kind) throws IOException, InterruptedException {
+    saver.destroy();
+    if (!saver.waitFor(30, TimeUnit.SECONDS)) {
+      saver.destroyForcibly();
+      throw new IOException(kind.label + " did not stop within 30 s of SIGTERM");
+    }
+    if (kind == Saver.JAVA && saver.exitValue() != 0) {
+      throw new IOException(kind.label + " exited with " + saver.exitValue() + " after SIGTERM");
+    }
+  }
+
+  /** Messages and the final dropped count of every recording, in file order. */
+  static List<Recorded> readRecordings(Path directory, int expectedFiles) throws IOException {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(directory)) {
+      files = list.filter(path -> path.getFileName().toString().startsWith("client-")).sorted().toList();
+    }
+    if (files.size() != expectedFiles) {
+      throw new IOException(directory + " holds " + files.size() + " recordings, expected " + expectedFiles);
+    }
+    List<Recorded> recorded = new ArrayList<>();
+    for (Path file : files) {
+      long messages = 0;
+      long dropped = 0;
+      try (TraceFileReader reader = TraceFileReader.open(file)) {
+        while (reader.next()) {
+          ByteBuffer record = reader.record();
+          messages++;
+          dropped = MessageHeader.droppedCount(record, record.position());
+        }
+      }
+      recorded.add(new Recorded(messages, dropped));
+    }
+    return recorded;
+  }
+
+  /** The quiet count: the most messages of a single-sandbox run that dropped nothing, or -1. */
+  private static long expected(List<Run> runs) {
+    return runs.stream().filter(run -> run.sandboxes() == 1 && run.dropped() == 0)
+        .mapToLong(Run::messages).max().orElse(-1);
+  }
+
+  private String line(Run run, long expected) {
+    String each = run.recorded().stream().map(r -> r.messages() + "/" + r.dropped())
+        .collect(Collectors.joining(" "));
+    return String.format(Locale.ROOT, "%-17s %d sandbox%s  %,7d messages, %,6d dropped%s  [%s]  %.1f s,"
+        + " saver CPU %.2f s", run.saver().label, run.sandboxes(), run.sandboxes() == 1 ? "  " : "es",
+        run.messages(), run.dropped(), expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
+            run.lost(expected), 100.0 * run.lost(expected) / (expected * run.sandboxes())),
+        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9);
+  }
+
+  private void printSummary(List<Run> runs) {
+    long expected = expected(runs);
+    out.printf(Locale.ROOT, "%nSummary: medians of %d rounds [min-max]; per sandbox %s messages expected (the"
+        + " most of a single-sandbox run that dropped nothing); lost = per sandbox the larger of its final"
+        + " dropped_count and the messages missing against that, summed%n%n", options.rounds,
+        expected < 0 ? "no count" : String.format(Locale.ROOT, "%,d", expected));
+    out.println("| saver | sandboxes | messages | dropped (reported) | lost | lost % | saver CPU s | wall s |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    Map<String, List<Run>> groups = new LinkedHashMap<>();
+    for (int sandboxes : List.of(options.sandboxes, 1)) {
+      for (Saver saver : options.savers) {
+        for (Run run : runs) {
+          if (run.saver() == saver && run.sandboxes() == sandboxes) {
+            groups.computeIfAbsent(saver.label + "|" + sandboxes, k -> new ArrayList<>()).add(run);
+          }
+        }
+      }
+    }
+    for (List<Run> group : groups.values()) {
+      Run first = group.get(0);
+      double[] lost = sorted(group, run -> expected < 0 ? -1 : run.lost(expected));
+      out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", first.saver().label, first.sandboxes(),
+          range(sorted(group, Run::messages), "%,.0f"), range(sorted(group, Run::dropped), "%,.0f"),
+          expected < 0 ? "n/a" : range(lost, "%,.0f"),
+          expected < 0 ? "n/a" : range(Arrays.stream(lost).map(l -> 100 * l / (expected * first.sandboxes()))
+              .toArray(), "%.1f"),
+          range(sorted(group, run -> run.saverCpuNanos() / 1e9), "%.2f"), range(sorted(group, run -> run.nanos() / 1e9),
+              "%.1f"));
+    }
+  }
+
+  private void printHeader(Path runsc, Path work) throws IOException, InterruptedException {
+    out.printf(Locale.ROOT, "runsc load test, %s, %d CPUs, %s %s%n",
+        ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"));
+    Process version = new ProcessBuilder(runsc.toString(), "--version").redirectErrorStream(true).start();
+    String runscVersion = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")[0];
+    version.waitFor();
+    out.printf(Locale.ROOT, "%s; %d rounds of %d sandboxes at once%s, each `for i in $(seq 1 %d); do cat"
+        + " /etc/hostname > /dev/null; done`, %d trace points (common) with every context field; savers: %s;"
+        + " work in %s%n", runscVersion, options.rounds, options.sandboxes,
+        options.single ? " and 1 alone" : "", options.loops, COMMON_POINTS.size(),
+        options.savers.stream().map(s -> s.label).collect(Collectors.joining(", ")), work);
+  }
+
+  /** A pod-init config: the common points with every context field, into the remote sink at endpoint. */
+  static String podInitConfig(Path endpoint) {
+    String context = CONTEXT_FIELDS.stream().map(f -> "\"" + f + "\"").collect(Collectors.joining(", "));
+    String points = COMMON_POINTS.stream()
+        .map(point -> "      {\"name\": \"" + point + "\", \"context_fields\": [" + context + "]}")
+        .collect(Collectors.joining(",\n"));
+    return "{\n  \"trace_session\": {\n    \"name\": \"Default\",\n    \"points\": [\n" + points + "\n    ],\n"
+        + "    \"sinks\": [{\"name\": \"remote\", \"config\": {\"endpoint\": \"" + endpoint + "\"}}]\n  }\n}\n";
+  }
+
+  private static List<String> commonPoints() {
+    List<String> points = new ArrayList<>(List.of("container/start", "sentry/clone", "sentry/execve",
+        "sentry/exit_notify_parent", "sentry/task_exit"));
+    for (String syscall : List.of("openat", "read", "write", "close", "execve", "clone", "socket", "connect",
+        "chdir", "pipe2", "dup2", "fcntl", "prlimit64", "setresuid")) {
+      points.add("syscall/" + syscall + "/enter");
+      points.add("syscall/" + syscall + "/exit");
+    }
+    return List.copyOf(points);
+  }
+
+  private static Path findRunsc() throws IOException {
+    for (String directory : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin:/usr/local/bin")
+        .split(":")) {
+      if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, "runsc"))) {
+        return Path.of(directory, "runsc");
+      }
+    }
+    throw new IOException("runsc is not installed (apt-get install -y runsc)");
+  }
+
+  /** The process's user + system CPU time so far, from /proc. */
+  private static long cpuNanos(Process process) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+  }
+
+  private static String lastLine(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+  }
+
+  private interface Measure {
+    double of(Run run);
+  }
+
+  private static double[] sorted(List<Run> runs, Measure measure) {
+    return runs.stream().mapToDouble(measure::of).sorted().toArray();
+  }
+
+  private static String range(double[] sorted, String format) {
+    int n = sorted.length;
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    return String.format(Locale.ROOT, format + " [" + format + "-" + format + "]", median, sorted[0], sorted[n - 1]);
+  }
+
+  /** The command line. */
+  private static final class Options {
+    int rounds = 5;
+    int sandboxes = 4;
+    int loops = 200;
+    Path peers;
+    Path launcher = Path.of("./tracereplay");
+    Path dir;
+    List<Saver> savers;
+    boolean single = true;
+
+    static Options parse(String[] args) {
+      Options options = new Options();
+      String savers = null;
+      for (String arg : args) {
+        int equals = arg.indexOf('=');
+        if (!arg.startsWith("--") || equals < 0) {
+          throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
+        }
+        String name = arg.substring(2, equals);
+        String value = arg.substring(equals + 1);
+        try {
+          switch (name) {
+            case "rounds" -> options.rounds = positive(Integer.parseInt(value), name);
+            case "sandboxes" -> options.sandboxes = positive(Integer.parseInt(value), name);
+            case "loops" -> options.loops = positive(Integer.parseInt(value), name);
+            case "peers" -> options.peers = Path.of(value);
+            case "launcher" -> options.launcher = Path.of(value);
+            case "dir" -> options.dir = Path.of(value);
+            case "savers" -> savers = value;
+            case "single" -> options.single = Boolean.parseBoolean(value);
+            default -> throw new IllegalArgumentException("unknown option --" + name);
+          }
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--" + name + " needs a number, got '" + value + "'");
+        }
+      }
+      if (savers == null) {
+        savers = options.peers == null ? "java" : "java,c";
+      }
+      options.savers = new ArrayList<>();
+      for (String saver : savers.split(",")) {
+        switch (saver) {
+          case "java" -> options.savers.add(Saver.JAVA);
+          case "c" -> options.savers.add(Saver.C);
+          default -> throw new IllegalArgumentException("--savers: java or c, got '" + saver + "'");
+        }
+      }
+      if (options.savers.contains(Saver.C)
+          && (options.peers == null || !Files.isExecutable(options.peers.resolve("seqsaved")))) {
+        throw new IllegalArgumentException("the C saver needs --peers=DIR with seqsaved built in it (make OUT=DIR"
+            + " in the directory of the C peers' sources)");
+      }
+      if (options.savers.contains(Saver.JAVA) && !Files.isExecutable(options.launcher)) {
+        throw new IllegalArgumentException("no launcher at " + options.launcher + " (--launcher)");
+      }
+      return options;
+    }
+
+    private static int positive(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException("--" + name + " must be at least 1, got " + value);
+      }
+      return value;
+    }
+  }
+}
