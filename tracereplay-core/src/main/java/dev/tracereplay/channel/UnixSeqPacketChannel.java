@@ -38,6 +38,11 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * library load needs it too); {@code -Dtracereplay.foreign=false} keeps junixsocket's calls.
  */
 public final class UnixSeqPacketChannel implements SeqPacketChannel {
+  /**
+   * How much earlier than asked the kernel may expire SO_RCVTIMEO: one clock tick, which is at
+   * most 10 ms (CONFIG_HZ is at least 100).
+   */
+  static final int TIMEOUT_EARLY_MILLIS = 10;
   private static final int SHUT_RD = 0;
 
   private final AFUNIXDatagramSocket socket;
@@ -141,11 +146,14 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
       // The peer closed with packets of ours still unread: for a receiver, that is the end of stream.
       return -1;
     }
-    if (length < 0 && timeout > 0 && System.nanoTime() - start >= timeout * 1_000_000L) {
-      // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream (the kernel never
-      // times out early, so a quicker -1 is the end of stream, or an empty packet). A receive that
-      // does not wait tells the two apart: nothing queued (0) means the timeout expired; -1 is
-      // the end of stream; a packet that arrived just after the timeout is returned.
+    if (length < 0 && timeout > 0 && mayHaveTimedOut(System.nanoTime() - start, timeout)) {
+      // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream. The kernel
+      // counts that timeout in clock ticks and can expire it up to one tick early (a 1 ms timeout
+      // was seen to expire after 0.8 ms under load, and taking that for the end of stream lost the
+      // rest of a runsc session), so only a -1 well before the timeout is surely the end of stream
+      // (or an empty packet). For a later one, a receive that does not wait tells: nothing queued
+      // (0) means the timeout expired; -1 is the end of stream; a packet that arrived just after
+      // the timeout is returned. (An empty packet received in that last tick reads as the timeout.)
       int queued = tryReceive(dst);
       if (queued == 0) {
         throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
@@ -220,6 +228,14 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
   @Override
   public String toString() {
     return "UnixSeqPacketChannel[" + peerAddress + "]";
+  }
+
+  /**
+   * Whether a -1 from junixsocket after this long, with this receive timeout, may be the timeout
+   * rather than the end of stream: the kernel may expire SO_RCVTIMEO up to one clock tick early.
+   */
+  static boolean mayHaveTimedOut(long elapsedNanos, int timeoutMillis) {
+    return elapsedNanos >= (timeoutMillis - TIMEOUT_EARLY_MILLIS) * 1_000_000L;
   }
 
   /** Puts the socket in blocking mode with this timeout; system calls only for what changes. */

@@ -27,8 +27,13 @@ final class ClientConnection implements Runnable {
    * switches to non-blocking mode and back and a flush for each one (over 7 us of CPU per
    * message at 50,000 msg/s, see bench/README.md); now a steady stream costs one blocking receive
    * per packet, and an idle client is flushed this long after its last packet.
+   *
+   * <p>20 ms rather than less: before JDK 22 a receive timeout and the end of stream both read as
+   * -1, and the kernel may expire a timeout up to one clock tick (up to 10 ms) early, so only a
+   * -1 in the first half of this delay is surely the end of stream (or an empty packet, which
+   * runsc never sends); a later one costs a receive that does not wait.
    */
-  static final Duration IDLE_DELAY = Duration.ofMillis(1);
+  static final Duration IDLE_DELAY = Duration.ofMillis(20);
 
   private final SinkServer server;
   private final SeqPacketChannel channel;

@@ -112,6 +112,29 @@ abstract class SeqPacketChannelContract {
   }
 
   @Test
+  void aShortReceiveTimeoutNeverReadsAsTheEndOfStream() throws IOException {
+    // The recorder waits with a short timeout between packets; a timeout taken for the end of
+    // stream closes a live client and loses the rest of its session.
+    server.setReceiveTimeout(Duration.ofMillis(1));
+    for (int i = 0; i < 200; i++) {
+      assertThatThrownBy(() -> server.receive(ByteBuffer.allocateDirect(8))).as("receive %d", i)
+          .isInstanceOf(SocketTimeoutException.class);
+    }
+    client.send(bytes(5));
+    assertThat(server.receive(ByteBuffer.allocateDirect(8))).isEqualTo(1);
+  }
+
+  @Test
+  void theEndOfStreamReadsAsSuchWithAShortReceiveTimeout() throws IOException {
+    server.setReceiveTimeout(Duration.ofMillis(1));
+    client.send(bytes(7));
+    client.close();
+
+    assertThat(server.receive(ByteBuffer.allocateDirect(8))).isEqualTo(1);
+    assertThat(server.receive(ByteBuffer.allocateDirect(8))).isEqualTo(-1);
+  }
+
+  @Test
   void aSendToAPeerThatStoppedReadingTimesOut() throws IOException {
     client.setSendTimeout(Duration.ofMillis(100));
     ByteBuffer packet = ByteBuffer.allocate(1000);
