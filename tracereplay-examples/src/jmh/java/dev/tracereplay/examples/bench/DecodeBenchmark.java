@@ -1,6 +1,8 @@
 package dev.tracereplay.examples.bench;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tracereplay.points.DecodeResult;
+import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.wire.MessageHeader;
 import java.nio.ByteBuffer;
@@ -20,9 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The cost of looking into one received message (the benchmark's synthetic Open point): checking
  * its header as the sink server does for every packet, and decoding its payload with the
- * generated protobuf class, from a direct buffer as the server hands it to a handler. The typed
- * decoder of {@code dev.tracereplay.points} (type to class table) is not on the main branch yet;
- * this measures the generated parser it will rest on.
+ * generated protobuf class, from a direct buffer as the server hands it to a handler, directly
+ * and through the typed decoder of {@code dev.tracereplay.points} (its type-to-class table).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,5 +61,11 @@ public class DecodeBenchmark {
     ByteBuffer payload = packet.duplicate();
     payload.position(MessageHeader.headerSize(packet, 0));
     return Open.parseFrom(payload);
+  }
+
+  /** The same through {@link TraceMessage#decode()}: the header checked, the type looked up, the payload parsed. */
+  @Benchmark
+  public DecodeResult decodeTyped() throws Exception {
+    return TraceMessage.wrap(packet.duplicate(), 1).decode();
   }
 }
