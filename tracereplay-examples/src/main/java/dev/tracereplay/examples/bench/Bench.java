@@ -272,7 +272,8 @@ public final class Bench {
         : String.format(Locale.ROOT, "%.0f ns, %.3f B", cpuNanos, allocated);
   }
 
-  private static double median(double[] sorted) {
+  /** The median of values sorted in ascending order. */
+  static double median(double[] sorted) {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }

@@ -403,9 +403,8 @@ public final class RunscLoad {
   }
 
   private static String range(double[] sorted, String format) {
-    int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    return String.format(Locale.ROOT, format + " [" + format + "-" + format + "]", median, sorted[0], sorted[n - 1]);
+    return String.format(Locale.ROOT, format + " [" + format + "-" + format + "]", Bench.median(sorted), sorted[0],
+        sorted[sorted.length - 1]);
   }
 
   /** The command line. */
