@@ -26,7 +26,7 @@ public interface ClientHandler {
   /**
    * The client has paused: the moment to flush buffered work, so that an
    * idle client's output is complete. Called from the receiver thread when the client has sent
-   * nothing for a moment (about a millisecond), before it blocks until the next packet.
+   * nothing for a moment (about 20 ms), before it blocks until the next packet.
    */
   default void onIdle() throws IOException {}
 
