@@ -47,19 +47,19 @@ class TraceLocatorTest {
 
   @Test
   void looksInTheTestClassFoldersThenTheCommonFolderThenTheClassPathRootThenTheFile() {
-    TraceLocator locator = new TraceLocator(getClass().getClassLoader(), Path.of("/work"));
+    TraceLocator locator = new TraceLocator(getClass().getClassLoader(), dir);
 
     assertThat(locator.places("client-0001", CLASSES)).map(TraceLocator.Place::toString).containsExactly(
         "class path resource tracereplay/Inner/client-0001",
         "class path resource tracereplay/Outer/client-0001",
         "class path resource tracereplay/client-0001",
         "class path resource client-0001",
-        "file /work/client-0001");
+        "file " + dir.resolve("client-0001"));
   }
 
   @Test
   void anAbsolutePathIsOnlyLookedForAsAFile() {
-    TraceLocator locator = new TraceLocator(getClass().getClassLoader(), Path.of("/work"));
+    TraceLocator locator = new TraceLocator(getClass().getClassLoader(), dir);
 
     assertThat(locator.places("/data/traces/client-0001", CLASSES)).map(TraceLocator.Place::toString)
         .containsExactly("file /data/traces/client-0001");
