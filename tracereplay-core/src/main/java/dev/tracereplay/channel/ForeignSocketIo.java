@@ -200,7 +200,9 @@ final class ForeignSocketIo {
             throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after "
                 + timeoutMillis + " ms");
           }
-          case ECONNRESET -> throw new ConnectionResetSocketException("Connection reset by peer");
+          case ECONNRESET -> {
+            return -1;  // the peer closed with packets of ours unread: for a receiver, the end of stream
+          }
           default -> throw failure("receiving from", errno);
         }
       }

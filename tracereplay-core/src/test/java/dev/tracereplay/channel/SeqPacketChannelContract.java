@@ -69,6 +69,17 @@ abstract class SeqPacketChannelContract {
   }
 
   @Test
+  void readsTheEndOfStreamWhenThePeerClosesWithPacketsOfOursUnread() throws IOException {
+    // A client that hangs up without reading the handshake answer: the kernel reports that once
+    // as ECONNRESET, which for a receiver is the end of stream like any other close.
+    server.send(bytes(9));
+    client.close();
+
+    assertThat(server.receive(ByteBuffer.allocateDirect(8))).isEqualTo(-1);
+    assertThat(server.receive(ByteBuffer.allocate(8))).isEqualTo(-1);
+  }
+
+  @Test
   void readsAZeroLengthPacketAsTheEndOfStream() throws IOException {
     client.send(ByteBuffer.allocate(0));
     client.send(bytes(1));
