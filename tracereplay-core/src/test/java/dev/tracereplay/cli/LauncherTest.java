@@ -50,12 +50,7 @@ class LauncherTest {
 
   @Test
   void runsTheCommandOnTheBuiltJarAndTheClassPathFile() throws Exception {
-    Path target = Files.createDirectories(repo.resolve("tracereplay-core").resolve("target"));
-    try (ZipOutputStream emptyJar = new ZipOutputStream(Files.newOutputStream(target.resolve(
-        "tracereplay-core-0.0.0.jar")))) {
-      emptyJar.setComment("stands for the built jar; the classes come from the class path file");
-    }
-    Files.writeString(target.resolve("runtime-classpath.txt"), System.getProperty("java.class.path"));
+    Path target = buildOnTheTestClassPath();
     Path trace = Fixtures.copy("true-start.trace", repo);
 
     Run run = run("verify", "--in=" + trace);
@@ -126,12 +121,7 @@ class LauncherTest {
   @Test
   @Timeout(300)
   void theJvmsWarningsGoToStderrNotStdout() throws Exception {
-    Path target = Files.createDirectories(repo.resolve("tracereplay-core").resolve("target"));
-    try (ZipOutputStream emptyJar = new ZipOutputStream(Files.newOutputStream(target.resolve(
-        "tracereplay-core-0.0.0.jar")))) {
-      emptyJar.setComment("stands for the built jar; the classes come from the class path file");
-    }
-    Files.writeString(target.resolve("runtime-classpath.txt"), System.getProperty("java.class.path"));
+    Path target = buildOnTheTestClassPath();
     Path trace = Fixtures.copy("true-start.trace", repo);
     Path otherJar = repo.resolve("other.jar");
     jarOf(Path.of("target", "classes"), otherJar);
@@ -187,6 +177,20 @@ class LauncherTest {
 
     assertThat(unpacked.exitCode()).as(unpacked.err()).isZero();
     assertThat(Files.readString(log)).contains("Loaded library " + library + ",");
+  }
+
+  /**
+   * Stands for the package phase's output: an empty core jar (its name is what the launcher looks
+   * for) and a class path file listing this test's class path, which holds the classes.
+   */
+  private Path buildOnTheTestClassPath() throws IOException {
+    Path target = Files.createDirectories(repo.resolve("tracereplay-core").resolve("target"));
+    try (ZipOutputStream emptyJar = new ZipOutputStream(Files.newOutputStream(target.resolve(
+        "tracereplay-core-0.0.0.jar")))) {
+      emptyJar.setComment("stands for the built jar; the classes come from the class path file");
+    }
+    Files.writeString(target.resolve("runtime-classpath.txt"), System.getProperty("java.class.path"));
+    return target;
   }
 
   private static String testClassPathJars() {
