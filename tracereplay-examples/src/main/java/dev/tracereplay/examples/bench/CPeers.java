@@ -123,6 +123,12 @@ final class CPeers {
     return statLine.substring(end + 2).trim().split("\\s+");
   }
 
+  /** A running process's user + system CPU time so far (utime + stime, fields 14 and 15 of its stat). */
+  static long cpuNanos(Process process) throws IOException {
+    String[] fields = statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+  }
+
   /** cutime + cstime (fields 16 and 17) of a stat line. */
   private static long childrenCpuNanos(String statLine) throws IOException {
     String[] fields = statFields(statLine);
@@ -199,8 +205,7 @@ final class CPeers {
      */
     long cpuNanos() throws IOException {
       if (!timed) {
-        String[] fields = statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+        return CPeers.cpuNanos(process);
       }
       String line = readLine();
       if (line == null) {

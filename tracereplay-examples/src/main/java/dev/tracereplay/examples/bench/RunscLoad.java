@@ -45,7 +45,6 @@ import java.util.stream.Stream;
  */
 public final class RunscLoad {
   private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
-  private static final long TICK_NANOS = 10_000_000;  // /proc's clock ticks (USER_HZ)
 
   /** The fixtures' {@code common} preset: container start, process lifecycle, file and socket syscalls. */
   static final List<String> COMMON_POINTS = commonPoints();
@@ -171,7 +170,7 @@ public final class RunscLoad {
       }
       long nanos = System.nanoTime() - start;
       awaitClosedClients(saverOut, sandboxes, saverProcess, saver);
-      long cpu = cpuNanos(saverProcess);
+      long cpu = CPeers.cpuNanos(saverProcess);
       stop(saverProcess, saver);
       return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu);
     } finally {
@@ -380,13 +379,6 @@ public final class RunscLoad {
       }
     }
     throw new IOException("runsc is not installed (apt-get install -y runsc)");
-  }
-
-  /** The process's user + system CPU time so far, from /proc. */
-  private static long cpuNanos(Process process) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
   }
 
   private static String lastLine(Path file) throws IOException {
