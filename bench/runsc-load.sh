@@ -8,6 +8,6 @@
 # JAVA_HOME picks the JDK of the build and of both JVMs; TRACEREPLAY_JAVA_OPTS reaches the saver's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -Dstyle.color=never -Pbench package -DskipTests
-cp="tracereplay-examples/target/classes:$(cat tracereplay-examples/target/bench-classpath.txt)"
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$cp" dev.tracereplay.examples.bench.RunscLoad --launcher=./tracereplay "$@"
+mvn -B -q -Dstyle.color=never package -DskipTests
+cp="bench/target/classes:$(cat bench/target/bench-classpath.txt)"
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$cp" dev.tracereplay.bench.RunscLoad --launcher=./tracereplay "$@"

@@ -1,9 +1,9 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tracereplay.examples.bench.RunscLoad.Recorded;
+import dev.tracereplay.bench.RunscLoad.Recorded;
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;
 import java.io.ByteArrayOutputStream;

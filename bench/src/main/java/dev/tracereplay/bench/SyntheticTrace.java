@@ -1,4 +1,4 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench;
 
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;

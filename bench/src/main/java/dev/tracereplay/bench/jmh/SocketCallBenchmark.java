@@ -1,5 +1,6 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench.jmh;
 
+import dev.tracereplay.bench.SyntheticTrace;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketListener;

@@ -1,7 +1,8 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench.jmh;
 
-import dev.tracereplay.file.TraceFileReader;
-import dev.tracereplay.wire.MessageHeader;
+import dev.tracereplay.bench.SyntheticTrace;
+import dev.tracereplay.file.TraceConfig;
+import dev.tracereplay.file.TraceFileWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -23,10 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * How fast {@link TraceFileReader} streams records out of a trace file that is in the page cache
- * (the replay's file side, without the socket): one operation is one record, checked and handed
- * out as a view, with its header's type read as a replay does. Run with {@code -prof gc} to see
- * that reading allocates nothing per record.
+ * How fast {@link TraceFileWriter} appends records (the save's file side, without the socket):
+ * one operation is one record appended; each invocation writes a whole new file of
+ * {@value #RECORDS} records into the page cache and closes it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class TraceFileReaderBenchmark {
+public class TraceFileWriterBenchmark {
   static final int RECORDS = 200_000;
 
   @Param({"64", "512"})
@@ -42,31 +42,34 @@ public class TraceFileReaderBenchmark {
 
   Path directory;
   Path trace;
+  ByteBuffer message;
 
   @Setup(Level.Trial)
-  public void writeTrace() throws IOException {
+  public void prepare() throws IOException {
     directory = Files.createTempDirectory("trbench-jmh-");
     trace = directory.resolve("trace");
-    SyntheticTrace.write(trace, RECORDS, size);
+    message = SyntheticTrace.message(size);
+  }
+
+  @TearDown(Level.Invocation)
+  public void deleteTrace() throws IOException {
+    Files.deleteIfExists(trace);
   }
 
   @TearDown(Level.Trial)
-  public void deleteTrace() throws IOException {
-    Files.deleteIfExists(trace);
+  public void deleteDirectory() throws IOException {
     Files.deleteIfExists(directory);
   }
 
-  /** Every record of the file, as the replayer reads it. */
   @Benchmark
   @OperationsPerInvocation(RECORDS)
-  public long readRecords() throws IOException {
-    long types = 0;
-    try (TraceFileReader reader = TraceFileReader.open(trace)) {
-      while (reader.next()) {
-        ByteBuffer record = reader.record();
-        types += MessageHeader.messageType(record, record.position()) + record.remaining();
+  public long appendRecords() throws IOException {
+    try (TraceFileWriter writer = TraceFileWriter.create(trace, TraceConfig.CURRENT)) {
+      for (int i = 0; i < RECORDS; i++) {
+        message.clear();
+        writer.append(message);
       }
+      return writer.size();
     }
-    return types;
   }
 }

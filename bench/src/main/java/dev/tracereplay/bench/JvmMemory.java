@@ -1,4 +1,4 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

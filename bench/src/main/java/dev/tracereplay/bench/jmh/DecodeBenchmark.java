@@ -1,6 +1,7 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench.jmh;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tracereplay.bench.SyntheticTrace;
 import dev.tracereplay.points.DecodeResult;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.syscall.Open;

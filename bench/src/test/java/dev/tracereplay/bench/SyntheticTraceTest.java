@@ -1,4 +1,4 @@
-package dev.tracereplay.examples.bench;
+package dev.tracereplay.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
