@@ -10,7 +10,6 @@ import dev.tracereplay.wire.MessageType;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +21,10 @@ class RunscEndToEndTest {
 
   @Test
   void recordsTheContainerStartOfARealSandbox() throws Exception {
-    Runsc runsc = Runsc.require();
     Path endpoint = dir.resolve("events.sock");
     Path out = dir.resolve("trace");
     try (TraceRecorder recorder = TraceRecorder.start(endpoint, out)) {
-      runsc.run(dir, endpoint, List.of("container/start"), "/bin/true");
+      assertThat(InstalledRunsc.sandbox().points("container/start").command("/bin/true").traceTo(endpoint)).isZero();
       assertThat(recorder.awaitNoClients(Duration.ofSeconds(30))).isTrue();
 
       assertThat(recorder.recordings()).singleElement().satisfies(recording -> {

@@ -2,14 +2,13 @@ package dev.tracereplay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracereplay.Runsc;
+import dev.tracereplay.InstalledRunsc;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.wire.MessageType;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +25,13 @@ class SaveRunscTest {
 
   @Test
   void saveRecordsTheContainerStartOfARealSandboxAndReplayPlaysItBack() throws Exception {
-    Runsc runsc = Runsc.require();
     Path endpoint = dir.resolve("gvisor_events.sock");
     Path out = dir.resolve("trace");
     Path recording = out.resolve("client-0001");
     try (CliProcess save = CliProcess.start("save", "--endpoint=" + endpoint, "--out=" + out)) {
       save.err.awaitContains("Listening on", TIMEOUT);
 
-      runsc.run(dir, endpoint, List.of("container/start"), "/bin/true");
+      assertThat(InstalledRunsc.sandbox().points("container/start").command("/bin/true").traceTo(endpoint)).isZero();
 
       save.out.awaitContains("Closing client", TIMEOUT);
       save.signal("TERM");
