@@ -80,4 +80,13 @@ public @interface ReplayTrace {
    * {@code "startup/client-0003"} or {@code "/var/traces/client-0001"}; see "Finding the trace".
    */
   String value();
+
+  /**
+   * How to record the trace from a real sandbox when it is missing, e.g.
+   * {@code record = @Runsc(command = {"/bin/sh", "-c", "cat /etc/passwd"}, points = {"syscall/openat/enter"})}:
+   * recorded into the test's source resources, {@code src/test/resources/tracereplay/<TestClassSimpleName>/<value>},
+   * then replayed, as the system property {@code tracereplay.record} allows (never under {@code CI=true}
+   * by default); see {@link Runsc}. The default, a {@code @Runsc} without a command, never records.
+   */
+  Runsc record() default @Runsc;
 }

@@ -114,7 +114,8 @@ public final class TraceReplayExtension implements ParameterResolver {
     TraceLocator locator = new TraceLocator(testClass.getClassLoader(), Path.of("").toAbsolutePath());
     TraceLocator.Found found;
     try {
-      found = locator.find(value, testClasses, testDirectory(context)::copy)
+      // With a record = @Runsc(...), a missing trace may be recorded instead (RecordIfMissing).
+      found = RecordIfMissing.findOrRecord(trace, context, () -> locator.find(value, testClasses, testDirectory(context)::copy))
           .orElseThrow(() -> new ParameterResolutionException(notFound(annotation, value,
               locator.places(value, testClasses), testClass)));
     } catch (IOException e) {
