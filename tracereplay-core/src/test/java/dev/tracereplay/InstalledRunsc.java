@@ -1,8 +1,13 @@
 package dev.tracereplay;
 
+import dev.tracereplay.points.TraceMessage;
+import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.runsc.Runsc;
 import dev.tracereplay.runsc.Sandbox;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -31,5 +36,16 @@ public final class InstalledRunsc {
   /** A sandbox of this runsc (see {@link #require()}), its output discarded. */
   public static Sandbox sandbox() {
     return Runsc.sandbox().runsc(require());
+  }
+
+  /** Every message of a recording it made, copied out of the reader. */
+  public static List<TraceMessage> messagesOf(Path recording) throws IOException {
+    List<TraceMessage> messages = new ArrayList<>();
+    try (TraceMessageReader reader = TraceMessageReader.open(recording)) {
+      for (TraceMessage message; (message = reader.next()) != null; ) {
+        messages.add(message.copy());
+      }
+    }
+    return messages;
   }
 }

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.InstalledRunsc;
 import dev.tracereplay.points.TraceMessage;
-import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -43,7 +41,7 @@ class RecordCommandTest {
       assertThat(record.out.text()).isEmpty();
       assertThat(record.err.text()).isEqualTo("Recorded 1 messages to \"" + out + "\"\n");
     }
-    List<TraceMessage> messages = read(out);
+    List<TraceMessage> messages = InstalledRunsc.messagesOf(out);
     assertThat(messages).singleElement().satisfies(start -> {
       assertThat(start.type()).isEqualTo(MessageType.CONTAINER_START);
       assertThat(start.as(Start.class).getArgsList()).containsExactly("/bin/true");
@@ -61,7 +59,7 @@ class RecordCommandTest {
       assertThat(record.out.text()).isEqualTo("hello");
       assertThat(record.err.text()).isEqualTo("Recorded 2 messages to \"" + out + "\"\n");
     }
-    assertThat(read(out)).hasSize(2).allSatisfy(write -> assertThat(write.type()).isEqualTo(MessageType.SYSCALL_WRITE));
+    assertThat(InstalledRunsc.messagesOf(out)).hasSize(2).allSatisfy(write -> assertThat(write.type()).isEqualTo(MessageType.SYSCALL_WRITE));
   }
 
   @Test
@@ -72,7 +70,7 @@ class RecordCommandTest {
     try (CliProcess record = CliProcess.start("record", "--out=" + out, "--", "/bin/sh", "-c",
         "cat /etc/hostname > /dev/null; echo oops >&2; exit 7")) {
       assertThat(record.awaitExit(TIMEOUT)).isEqualTo(7);
-      List<TraceMessage> messages = read(out);
+      List<TraceMessage> messages = InstalledRunsc.messagesOf(out);
       assertThat(record.err.text()).isEqualTo("oops\nRecorded " + messages.size() + " messages to \"" + out + "\"\n");
       assertThat(messages).extracting(TraceMessage::type).contains(MessageType.CONTAINER_START,
           MessageType.SYSCALL_OPEN, MessageType.SYSCALL_READ, MessageType.SENTRY_TASK_EXIT);
@@ -95,7 +93,7 @@ class RecordCommandTest {
       assertThat(kept.matches()).as(record.err.text()).isTrue();
       Path recording = Path.of(kept.group(1));
       try {
-        assertThat(read(recording)).isNotEmpty();
+        assertThat(InstalledRunsc.messagesOf(recording)).isNotEmpty();
       } finally {
         deleteTree(recording.getParent().getParent());
       }
@@ -172,16 +170,6 @@ class RecordCommandTest {
       assertThat(record.exitCode()).isEqualTo(2);
       assertThat(record.err()).startsWith("Missing required parameter: 'CMD'");
     }
-  }
-
-  private static List<TraceMessage> read(Path file) throws IOException {
-    List<TraceMessage> messages = new ArrayList<>();
-    try (TraceMessageReader reader = TraceMessageReader.open(file)) {
-      for (TraceMessage message; (message = reader.next()) != null; ) {
-        messages.add(message.copy());
-      }
-    }
-    return messages;
   }
 
   private static void deleteTree(Path root) throws IOException {

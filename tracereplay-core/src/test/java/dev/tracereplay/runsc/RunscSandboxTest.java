@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracereplay.InstalledRunsc;
 import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.points.TraceMessage;
-import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.points.syscall.Write;
@@ -45,7 +44,7 @@ class RunscSandboxTest {
     assertThat(recording.file()).isEqualTo(file);
     assertThat(recording.exitCode()).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("hello\n");
-    List<TraceMessage> messages = read(file);
+    List<TraceMessage> messages = InstalledRunsc.messagesOf(file);
     assertThat(messages).hasSize((int) recording.messages()).isNotEmpty()
         .allMatch(message -> message.type() == MessageType.SYSCALL_WRITE);
     Write write = messages.get(0).as(Write.class);
@@ -68,7 +67,7 @@ class RunscSandboxTest {
 
     assertThat(recording.exitCode()).isEqualTo(3);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("hi\n");
-    List<TraceMessage> messages = read(file);
+    List<TraceMessage> messages = InstalledRunsc.messagesOf(file);
     assertThat(messages.get(0).type()).isEqualTo(MessageType.CONTAINER_START);
     assertThat(messages.get(0).as(Start.class).getArgsList()).containsExactly("/bin/sh", "-c",
         "echo hi > /tmp/x; cat /tmp/x >&2; exit 3");
@@ -134,7 +133,7 @@ class RunscSandboxTest {
         "the sandbox ran longer than its timeout (3 s) and was stopped; the ");
     Matcher kept = Pattern.compile("messages recorded until then are kept in (\\S+)\\. ").matcher(failure.getMessage());
     assertThat(kept.find()).as(failure.getMessage()).isTrue();
-    assertThat(read(Path.of(kept.group(1)))).isNotEmpty();
+    assertThat(InstalledRunsc.messagesOf(Path.of(kept.group(1)))).isNotEmpty();
     assertThat(file).doesNotExist();
   }
 
@@ -150,7 +149,7 @@ class RunscSandboxTest {
       }
       for (int i = 1; i <= 3; i++) {
         SandboxRecording recording = recordings.get(i - 1).get();
-        assertThat(read(recording.file()).get(0).as(Start.class).getArgsList()).containsExactly("/bin/echo",
+        assertThat(InstalledRunsc.messagesOf(recording.file()).get(0).as(Start.class).getArgsList()).containsExactly("/bin/echo",
             "sandbox " + i);
       }
     } finally {
@@ -160,15 +159,5 @@ class RunscSandboxTest {
 
   private static Sandbox sandbox() {
     return InstalledRunsc.sandbox();
-  }
-
-  private static List<TraceMessage> read(Path file) throws IOException {
-    List<TraceMessage> messages = new ArrayList<>();
-    try (TraceMessageReader reader = TraceMessageReader.open(file)) {
-      for (TraceMessage message; (message = reader.next()) != null; ) {
-        messages.add(message.copy());
-      }
-    }
-    return messages;
   }
 }
