@@ -15,7 +15,7 @@ set -euo pipefail
 runs=${1:-20}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 launcher="$root/tracereplay"
-fixture="$root/tracereplay-core/src/test/resources/fixtures/true-start.trace"
+fixture="$root/fixtures/true-start.trace"
 
 work=$(mktemp -d /tmp/tracereplay-startup-XXXXXX)
 save_pid=""

@@ -12,7 +12,7 @@ import struct
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "tracereplay-core/src/test/resources"
-FIXTURES = RESOURCES / "fixtures"
+FIXTURES = ROOT / "fixtures"
 INPUTS = RESOURCES / "dev/tracereplay/fuzz"
 
 SIGNATURE = b"tracereplay file"

@@ -25,7 +25,7 @@ class RunscLoadTest {
   @TempDir Path dir;
 
   /**
-   * The points the fixtures' MANIFEST (tracereplay-core's test resources) calls {@code common}:
+   * The points the fixtures' MANIFEST (the repository's fixtures/MANIFEST.md) calls {@code common}:
    * "container/start, sentry/clone, sentry/execve, sentry/exit_notify_parent, sentry/task_exit, and
    * the enter and exit points of the syscalls openat, read, write, close, execve, clone, socket,
    * connect, chdir, pipe2, dup2, fcntl, prlimit64, setresuid".
@@ -52,7 +52,7 @@ class RunscLoadTest {
 
   @Test
   void countsEachRecordingsMessagesAndItsLastDroppedCount() throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/fixtures/shell-common.trace")) {
+    try (InputStream in = getClass().getResourceAsStream("/tracereplay/shell-common.trace")) {
       Files.copy(in, dir.resolve("client-0001"));
     }
     try (TraceFileWriter writer = TraceFileWriter.create(dir.resolve("client-0002"), new TraceConfig(1))) {

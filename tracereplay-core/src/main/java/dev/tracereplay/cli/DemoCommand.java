@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  /** The bundled recordings (see the fixtures' MANIFEST in the test resources). */
+  /** The bundled recordings: two of the repository's fixtures (fixtures/MANIFEST.md), bundled by the build. */
   enum Recording {
     /** {@code /bin/sh -c 'cat /etc/hostname; ls / > /dev/null; echo hi > /tmp/x; cat /tmp/x'}, common points: 444 messages. */
     shell("shell-common.trace"),

@@ -306,7 +306,7 @@ class ExampleSinkTest {
   }
 
   static Path fixture(String name) throws URISyntaxException {
-    return Path.of(ExampleSinkTest.class.getResource("/fixtures/" + name).toURI());
+    return Path.of(ExampleSinkTest.class.getResource("/tracereplay/" + name).toURI());
   }
 
   /** The server.cc line of each message of a trace file, in order. */

@@ -68,7 +68,7 @@ class RecordIfMissingTest {
   void aTraceThatIsThereIsReplayedAndRunscNeverStarts() throws IOException {
     Path present = resources.resolve("tracereplay/ReplaysOneMessage/present");
     Files.createDirectories(present.getParent());
-    Files.copy(TestTraces.CLIENT_0001, present);
+    Files.copy(TestTraces.TRUE_START, present);
 
     for (String mode : List.of("missing", "none")) {
       Map<String, String> configuration = configuration(mode);
@@ -77,7 +77,7 @@ class RecordIfMissingTest {
     }
 
     assertThat(Path.of(forbiddenRunsc + ".started")).as("runsc was started").doesNotExist();
-    assertThat(present).hasSameBinaryContentAs(TestTraces.CLIENT_0001);
+    assertThat(present).hasSameBinaryContentAs(TestTraces.TRUE_START);
   }
 
   @Test
@@ -120,7 +120,7 @@ class RecordIfMissingTest {
     requireRunsc();
     Path present = resources.resolve("tracereplay/RecordsEcho/echo-hello");
     Files.createDirectories(present.getParent());
-    Files.copy(TestTraces.CLIENT_0001, present);
+    Files.copy(TestTraces.TRUE_START, present);
 
     Events tests = run(RecordsEcho.class, configuration("all"));
 

@@ -78,7 +78,7 @@ class RecordingSinkTest {
   void answersTheHandshakeWithTheConfiguredVersion() throws Exception {
     try (RecordingSink sink = new RecordingSink().handshakeVersion(2).startInMemory();
         SeqPacketChannel channel = sink.connect()) {
-      ReplayResult result = TraceReplayer.of(TestTraces.CLIENT_0001).replayTo(channel);
+      ReplayResult result = TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
 
       assertThat(result).sinkAnsweredVersion(2);
     }
@@ -144,7 +144,7 @@ class RecordingSinkTest {
   void resetForgetsMessagesAndEndedConnections() throws Exception {
     try (RecordingSink sink = new RecordingSink().startInMemory()) {
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.CLIENT_0001).replayTo(channel);
+        TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
       }
       sink.awaitClosedConnections(1, TIMEOUT);
 
@@ -153,7 +153,7 @@ class RecordingSinkTest {
       assertThat(sink.messages()).isEmpty();
       assertThat(sink.connections()).isEmpty();
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.CLIENT_0001).replayTo(channel);
+        TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
         assertThat(sink.awaitMessages(1, TIMEOUT)).singleElement().extracting(ReceivedMessage::client).isEqualTo(2L);
       }
     }
@@ -166,7 +166,7 @@ class RecordingSinkTest {
     void awaitingMessagesThatDoNotComeSaysHowManyArrivedAndHowEachConnectionEnded() throws Exception {
       try (RecordingSink sink = new RecordingSink().startInMemory()) {
         try (SeqPacketChannel channel = sink.connect()) {
-          TraceReplayer.of(TestTraces.CLIENT_0001).replayTo(channel);
+          TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
         }
         sink.awaitClosedConnections(1, TIMEOUT);
 
@@ -180,7 +180,7 @@ class RecordingSinkTest {
     void awaitingOnAClosedSinkFailsAtOnceAndWhatWasRecordedStaysReadable() throws Exception {
       RecordingSink sink = new RecordingSink().startInMemory();
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.CLIENT_0001).replayTo(channel);
+        TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
         sink.awaitMessages(1, TIMEOUT);
       }
       sink.close();

@@ -231,7 +231,7 @@ class TraceReplayExtensionTest {
 
   @EngineTestKitOnly
   @ExtendWith(TraceReplayExtension.class)
-  @ReplayTrace("client-0001")
+  @ReplayTrace("true-start.trace")
   static class ClassDefault {
     @Test
     void takesTheClassDefault(TraceReplayer replayer) {
@@ -246,7 +246,7 @@ class TraceReplayExtensionTest {
 
     @Test
     @ReplayTrace("shell-common.trace")
-    void aParameterAnnotationOverridesTheMethod(@ReplayTrace("client-0001") TraceReplayer replayer) {
+    void aParameterAnnotationOverridesTheMethod(@ReplayTrace("true-start.trace") TraceReplayer replayer) {
       assertThat(replayer).hasMessageCount(1);
     }
 
@@ -272,7 +272,7 @@ class TraceReplayExtensionTest {
   @ExtendWith(TraceReplayExtension.class)
   static class TwoTraces {
     @Test
-    void test(@ReplayTrace("shell-common.trace") TraceReplayer shell, @ReplayTrace("client-0001") TraceReplayer start,
+    void test(@ReplayTrace("shell-common.trace") TraceReplayer shell, @ReplayTrace("true-start.trace") TraceReplayer start,
         @TraceEndpoint Path endpoint) throws Exception {
       ExecutorService sandboxes = Executors.newFixedThreadPool(2);
       try (RecordingSink sink = new RecordingSink().start(endpoint)) {
@@ -298,7 +298,7 @@ class TraceReplayExtensionTest {
   @ExtendWith(TraceReplayExtension.class)
   static class ClassSpecificTrace {
     @Test
-    void test(@ReplayTrace("client-0001") TraceReplayer replayer) {
+    void test(@ReplayTrace("true-start.trace") TraceReplayer replayer) {
       assertThat(replayer).hasMessageCount(2);
     }
   }
@@ -307,14 +307,14 @@ class TraceReplayExtensionTest {
   @ExtendWith(TraceReplayExtension.class)
   static class CommonTrace {
     @Test
-    void findsTheCommonFolder(@ReplayTrace("client-0001") TraceReplayer replayer) {
+    void findsTheCommonFolder(@ReplayTrace("true-start.trace") TraceReplayer replayer) {
       assertThat(replayer).hasMessageCount(1);
     }
 
     @Test
     void findsAFileRelativeToTheWorkingDirectory(
-        @ReplayTrace("src/test/resources/tracereplay/shell-common.trace") TraceReplayer replayer) {
-      assertThat(replayer.trace()).isEqualTo(Path.of("src/test/resources/tracereplay/shell-common.trace").toAbsolutePath());
+        @ReplayTrace("../fixtures/shell-common.trace") TraceReplayer replayer) {
+      assertThat(replayer.trace()).isEqualTo(Path.of("../fixtures/shell-common.trace").toAbsolutePath().normalize());
     }
   }
 
@@ -357,7 +357,7 @@ class TraceReplayExtensionTest {
     private final Path endpoint;
     private final TraceReplayer replayer;
 
-    ConstructorParameters(@TraceEndpoint Path endpoint, @ReplayTrace("client-0001") TraceReplayer replayer) {
+    ConstructorParameters(@TraceEndpoint Path endpoint, @ReplayTrace("true-start.trace") TraceReplayer replayer) {
       this.endpoint = endpoint;
       this.replayer = replayer;
     }
@@ -415,7 +415,7 @@ class TraceReplayExtensionTest {
   @ExtendWith(TraceReplayExtension.class)
   static class TraceOfWrongType {
     @Test
-    void test(@ReplayTrace("client-0001") Path trace) {}
+    void test(@ReplayTrace("true-start.trace") Path trace) {}
   }
 
   @EngineTestKitOnly
@@ -429,6 +429,6 @@ class TraceReplayExtensionTest {
   @ExtendWith(TraceReplayExtension.class)
   static class EndpointAndTrace {
     @Test
-    void test(@TraceEndpoint @ReplayTrace("client-0001") Path path) {}
+    void test(@TraceEndpoint @ReplayTrace("true-start.trace") Path path) {}
   }
 }

@@ -39,8 +39,8 @@ class ConcurrentSandboxesExampleTest {
   @Test
   @Timeout(120) // also the deadline of the wait below
   void twoSandboxesReplayedAtOnceArriveWholeAndInOrder(
-      @ReplayTrace("fixtures/shell-common.trace") TraceReplayer shell,
-      @ReplayTrace("fixtures/loop-all.trace") TraceReplayer loop,
+      @ReplayTrace("shell-common.trace") TraceReplayer shell,
+      @ReplayTrace("loop-all.trace") TraceReplayer loop,
       @TraceEndpoint Path endpoint) throws Exception {
     StringWriter out = new StringWriter();
     ExecutorService sandboxes = Executors.newFixedThreadPool(2);

@@ -36,7 +36,7 @@ class InMemoryReplayExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @Test
-  @ReplayTrace("client-0001")
+  @ReplayTrace("true-start.trace")
   void aSinkOnAnInMemoryListenerPrintsTheReplayedSession(TraceReplayer sandbox) throws Exception {
     StringWriter out = new StringWriter();
     InMemorySeqPacketListener listener = new InMemorySeqPacketListener("in-memory sink");
@@ -55,7 +55,7 @@ class InMemoryReplayExampleTest {
   }
 
   @Test
-  @ReplayTrace("fixtures/shell-common.trace")
+  @ReplayTrace("shell-common.trace")
   void aRecordingSinkInMemoryReceivesTheRecordingByteForByte(TraceReplayer sandbox) throws Exception {
     // For code that sends trace sessions (a relay, a proxy): the far end, recording what it got.
     try (RecordingSink sink = new RecordingSink().startInMemory();

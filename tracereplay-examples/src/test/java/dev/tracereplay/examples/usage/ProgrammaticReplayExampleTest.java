@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60) // also the deadline of the waits
 class ProgrammaticReplayExampleTest {
-  /** A real runsc session of a shell (444 trace points), relative to the module, where Maven runs tests. */
-  private static final Path SHELL_SESSION = Path.of("src/test/resources/fixtures/shell-common.trace");
+  /** A real runsc session of a shell (444 trace points): a file of the repository, relative to the module, where Maven runs tests. */
+  private static final Path SHELL_SESSION = Path.of("../fixtures/shell-common.trace");
 
   @TempDir Path dir;
 

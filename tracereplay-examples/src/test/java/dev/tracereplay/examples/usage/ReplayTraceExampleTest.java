@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 1, the pattern to start from: a sink tested with a real runsc recording instead of a
- * sandbox. {@code @ReplayTrace("client-0001")} hands the test a replayer of the class path resource
- * {@code tracereplay/client-0001} (a file as {@code tracereplay save} or gVisor's {@code save} writes
- * it), {@code @TraceEndpoint} a fresh socket path for the sink; the sink listens there, the replay
+ * sandbox. {@code @ReplayTrace("true-start.trace")} hands the test a replayer of the class path
+ * resource {@code tracereplay/true-start.trace} (a file as {@code tracereplay save} or gVisor's
+ * {@code save} writes it, named for what it holds), {@code @TraceEndpoint} a fresh socket path for the sink; the sink listens there, the replay
  * plays the sandbox's session into it byte for byte, and the test checks what the sink made of it.
  *
  * <p>The sink under test here is the example sink (a {@link SinkServer} with a {@link PrintingSink},
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TraceReplayExtension.class)
 class ReplayTraceExampleTest {
   @Test
-  @ReplayTrace("client-0001")
+  @ReplayTrace("true-start.trace")
   void printsTheContainerStartOfTheRecordedSandbox(TraceReplayer sandbox, @TraceEndpoint Path endpoint)
       throws Exception {
     StringWriter out = new StringWriter();
