@@ -3,6 +3,7 @@ package dev.tracereplay.examples;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracereplay.Deadline;
 import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.channel.SeqPacketChannel;
