@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -94,6 +95,18 @@ public final class ExampleSink implements AutoCloseable {
   /** Where sandboxes connect. */
   public Path endpoint() {
     return endpoint;
+  }
+
+  /**
+   * Waits until no sandbox is connected: every session accepted so far has printed its
+   * {@code Connection closed} line. A replay into the sink returns once its last message is sent;
+   * the sink prints that session's end on its own thread, so a test waits with this before it reads
+   * what was printed.
+   *
+   * @return true when no sandbox is connected, false when {@code timeout} passed first
+   */
+  public boolean awaitNoClients(Duration timeout) throws InterruptedException {
+    return server.awaitNoClients(timeout);
   }
 
   /**

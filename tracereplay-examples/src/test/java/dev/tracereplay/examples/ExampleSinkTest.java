@@ -93,6 +93,21 @@ class ExampleSinkTest {
   }
 
   @Test
+  void awaitNoClientsReturnsOnceTheOpenSessionHasPrintedItsEnd() throws Exception {
+    Path endpoint = dir.resolve("sink.sock");
+    StringWriter out = new StringWriter();
+
+    try (ExampleSink sink = ExampleSink.start(endpoint, out, false)) {
+      assertThat(sink.awaitNoClients(Duration.ZERO)).as("no sandbox yet").isTrue();
+      try (SeqPacketChannel client = connect(endpoint)) {
+        assertThat(sink.awaitNoClients(Duration.ofMillis(50))).as("a sandbox is connected").isFalse();
+      }
+      assertThat(sink.awaitNoClients(WAIT)).as("the session ended within %s", WAIT).isTrue();
+      assertThat(out.toString()).endsWith("Connection accepted\nConnection closed\n");
+    }
+  }
+
+  @Test
   void closingTheSinkWithAClientConnectedSaysSoAndRemovesTheSocket() throws Exception {
     Path endpoint = dir.resolve("sink.sock");
     StringWriter out = new StringWriter();

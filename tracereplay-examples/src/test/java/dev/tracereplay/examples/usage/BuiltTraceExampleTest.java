@@ -13,6 +13,7 @@ import dev.tracereplay.points.syscall.Exit;
 import dev.tracereplay.points.syscall.Open;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * example server does.
  */
 @ExtendWith(TraceReplayExtension.class)
-@Timeout(30) // also the deadline of the wait for the sink's output
+@Timeout(30)
 class BuiltTraceExampleTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
 
@@ -75,9 +77,8 @@ class BuiltTraceExampleTest {
     StringWriter out = new StringWriter();
     try (ExampleSink sink = ExampleSink.start(endpoint, out, false)) {
       TraceReplayer.replay(trace, sink.endpoint());
-      while (!out.toString().contains("Connection closed")) {
-        Thread.sleep(10); // until the sink has printed the whole session
-      }
+      // The replay is done when its last packet is sent; the sink prints the session's end on its own.
+      assertThat(sink.awaitNoClients(WAIT)).as("the sink ended the session within %s", WAIT).isTrue();
     }
     return out.toString().lines().toList();
   }

@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code replay} returns once every message was sent and the connection closed, as when a sandbox
  * exits; its {@link ReplayResult} says what the sink took. What the sink did with the messages it
- * does on its own threads, so the test waits for that with the {@code @Timeout} as the deadline.
+ * does on its own threads, so the test waits, with a deadline, until the sink has ended the session.
  */
-@Timeout(60) // also the deadline of the waits
+@Timeout(60)
 class ProgrammaticReplayExampleTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
   /** A real runsc session of a shell (444 trace points): a file of the repository, relative to the module, where Maven runs tests. */
   private static final Path SHELL_SESSION = Path.of("../fixtures/shell-common.trace");
 
@@ -41,7 +43,7 @@ class ProgrammaticReplayExampleTest {
     ReplayResult result;
     try (ExampleSink sink = ExampleSink.start(endpoint, out, false)) {
       result = TraceReplayer.replay(SHELL_SESSION, sink.endpoint());
-      awaitLines(out, "Connection closed", 1);
+      assertThat(sink.awaitNoClients(WAIT)).as("the sink ended the session within %s", WAIT).isTrue();
     }
 
     assertThat(result.deliveredAll()).as("the sink took every message").isTrue();
@@ -62,9 +64,9 @@ class ProgrammaticReplayExampleTest {
     try (ExampleSink sink = ExampleSink.start(endpoint, out, true)) {
       assertThat(replayer.replayTo(sink.endpoint()).deliveredAll()).isTrue();
       // The replay is done when its last packet is sent; the sink finishes that session on its own.
-      awaitLines(out, "Connection closed", 1);
+      assertThat(sink.awaitNoClients(WAIT)).as("the sink ended the first session within %s", WAIT).isTrue();
       assertThat(replayer.replayTo(sink.endpoint()).deliveredAll()).isTrue();
-      awaitLines(out, "Connection closed", 2);
+      assertThat(sink.awaitNoClients(WAIT)).as("the sink ended the second session within %s", WAIT).isTrue();
     }
 
     assertThat(out.toString().lines()).containsExactly("Socket address " + endpoint,
@@ -79,12 +81,5 @@ class ProgrammaticReplayExampleTest {
         .isInstanceOf(ReplayException.class)
         .hasMessageContaining("cannot connect to the sink at " + endpoint)
         .hasMessageContaining("(no message sent)");
-  }
-
-  /** Waits until {@code out} has {@code count} lines {@code line}; the class's {@code @Timeout} ends a wait that never ends. */
-  private static void awaitLines(StringWriter out, String line, long count) throws InterruptedException {
-    while (out.toString().lines().filter(line::equals).count() < count) {
-      Thread.sleep(10);
-    }
   }
 }
