@@ -97,21 +97,9 @@ public final class TraceFileReader implements Closeable {
     pendingSkip = 0;
     long offset = offset();
     long number = recordNumber + 1;
-    if (!fill(TraceFormat.SIZE_PREFIX)) {
-      if (buffer.remaining() == 0) {
-        return false;
-      }
-      throw new TruncatedTraceException(file, offset, number,
-          "the 8-byte size prefix is cut off after " + buffer.remaining() + " bytes");
-    }
-    long size = buffer.getLong(buffer.position());
-    if (Long.compareUnsigned(size, maxRecordSize) > 0) {
-      throw new RecordTooLargeException(file, offset, number, size, maxRecordSize);
-    }
-    int length = (int) size;
-    if (!fill(TraceFormat.SIZE_PREFIX + length)) {
-      throw new TruncatedTraceException(file, offset, number, "the size prefix announces " + length
-          + " bytes but only " + (buffer.remaining() - TraceFormat.SIZE_PREFIX) + " follow");
+    int length = readSizePrefixed(number);
+    if (length < 0) {
+      return false;
     }
     int start = buffer.position() + TraceFormat.SIZE_PREFIX;
     view.clear();
@@ -167,18 +155,7 @@ public final class TraceFileReader implements Closeable {
     }
     buffer.position(signatureLength);
     long sizeOffset = offset();
-    if (!fill(TraceFormat.SIZE_PREFIX)) {
-      throw new BadConfigException(file, sizeOffset, "the file ends inside the config's size prefix");
-    }
-    long size = buffer.getLong(buffer.position());
-    if (Long.compareUnsigned(size, maxRecordSize) > 0) {
-      throw new BadConfigException(file, sizeOffset,
-          "config size " + Long.toUnsignedString(size) + " is over the limit of " + maxRecordSize + " bytes");
-    }
-    int length = (int) size;
-    if (!fill(TraceFormat.SIZE_PREFIX + length)) {
-      throw new BadConfigException(file, sizeOffset, "the file ends inside the " + length + "-byte config");
-    }
+    int length = readSizePrefixed(0);
     buffer.position(buffer.position() + TraceFormat.SIZE_PREFIX);
     byte[] json = new byte[length];
     buffer.get(json);
@@ -187,6 +164,42 @@ public final class TraceFileReader implements Closeable {
     } catch (IllegalArgumentException e) {
       throw new BadConfigException(file, sizeOffset + TraceFormat.SIZE_PREFIX, e.getMessage());
     }
+  }
+
+  /**
+   * Reads the 8-byte size prefix at the buffer's position, checks it against the limit and makes
+   * the bytes it announces available after it, for the config ({@code number} 0) and every record
+   * alike: one reader of the layout, the errors named for the part that is bad.
+   *
+   * @param number the record's 1-based number, or 0 for the config
+   * @return the length of what follows the prefix, or -1 when the file ends cleanly where a record's
+   *     prefix would start
+   */
+  private int readSizePrefixed(long number) throws IOException {
+    boolean config = number == 0;
+    long offset = offset();
+    if (!fill(TraceFormat.SIZE_PREFIX)) {
+      if (!config && buffer.remaining() == 0) {
+        return -1;
+      }
+      throw config ? new BadConfigException(file, offset, "the file ends inside the config's size prefix")
+          : new TruncatedTraceException(file, offset, number,
+              "the 8-byte size prefix is cut off after " + buffer.remaining() + " bytes");
+    }
+    long size = buffer.getLong(buffer.position());
+    if (Long.compareUnsigned(size, maxRecordSize) > 0) {
+      throw config ? new BadConfigException(file, offset,
+          "config size " + Long.toUnsignedString(size) + " is over the limit of " + maxRecordSize + " bytes")
+          : new RecordTooLargeException(file, offset, number, size, maxRecordSize);
+    }
+    int length = (int) size;
+    if (!fill(TraceFormat.SIZE_PREFIX + length)) {
+      int follow = buffer.remaining() - TraceFormat.SIZE_PREFIX;
+      throw config ? new BadConfigException(file, offset, "the file ends inside the " + length + "-byte config")
+          : new TruncatedTraceException(file, offset, number,
+              "the size prefix announces " + length + " bytes but only " + follow + " follow");
+    }
+    return length;
   }
 
   /** The file offset of the buffer's position. */

@@ -154,6 +154,16 @@ class TraceFileReaderTest {
     }
 
     @Test
+    void aConfigSizePrefixCutShort() throws IOException {
+      Path file = write(TraceFiles.empty().raw("tracereplay file".getBytes()).raw(new byte[] {13, 0, 0}));
+
+      assertThatThrownBy(() -> TraceFileReader.open(file))
+          .isInstanceOf(BadConfigException.class)
+          .hasMessage(file + ": bad config: the file ends inside the config's size prefix (file header, byte offset"
+              + " 16). The config must be a JSON object with a \"version\" of at least 1, e.g. {\"version\":1}.");
+    }
+
+    @Test
     void aConfigCutShort() throws IOException {
       byte[] whole = TraceFiles.withHeader().bytes();
       Path file = dir.resolve("cut");
