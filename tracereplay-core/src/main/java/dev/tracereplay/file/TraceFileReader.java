@@ -26,6 +26,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class TraceFileReader implements Closeable {
   private static final int BATCH_SIZE = 256 * 1024;
+  /** The largest record limit: a record and its size prefix must fit one buffer, indexed by int. */
+  private static final int LARGEST_LIMIT = Integer.MAX_VALUE - 64;
 
   private final Path file;
   private final FileChannel channel;
@@ -58,13 +60,16 @@ public final class TraceFileReader implements Closeable {
   /**
    * Opens a trace file and reads its signature and config.
    *
-   * @param maxRecordSize the largest record (and config) accepted, in bytes
+   * @param maxRecordSize the largest record (and config) accepted, in bytes, from 1 to
+   *     {@code Integer.MAX_VALUE - 64}
+   * @throws IllegalArgumentException when {@code maxRecordSize} is outside that range
    * @throws TraceFileException when the signature or config is bad
    * @throws IOException when the file cannot be opened or read
    */
   public static TraceFileReader open(Path file, int maxRecordSize) throws IOException {
-    if (maxRecordSize < 1 || maxRecordSize > Integer.MAX_VALUE - 64) {
-      throw new IllegalArgumentException("maxRecordSize must be positive, was " + maxRecordSize);
+    if (maxRecordSize < 1 || maxRecordSize > LARGEST_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxRecordSize must be between 1 and " + LARGEST_LIMIT + " bytes, was " + maxRecordSize);
     }
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {

@@ -41,6 +41,17 @@ class TraceFileReaderTest {
   }
 
   @Test
+  void refusesARecordLimitOutsideItsRangeSayingTheRange() throws IOException {
+    Path file = write(TraceFiles.withHeader());
+    for (int limit : new int[] {0, -1, Integer.MAX_VALUE - 63, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> TraceFileReader.open(file, limit)).as("limit %s", limit)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("maxRecordSize must be between 1 and 2147483583 bytes, was " + limit);
+    }
+    TraceFileReader.open(file, Integer.MAX_VALUE - 64).close();
+  }
+
+  @Test
   void readsAnEmptyRecordAndAFileWithNoRecords() throws IOException {
     assertThat(TraceFiles.records(write(TraceFiles.withHeader()))).isEmpty();
     assertThat(TraceFiles.records(write(TraceFiles.withHeader().record(new byte[0])))).singleElement()
