@@ -37,7 +37,11 @@ public interface TraceMessageHandler {
    */
   void onMessage(TraceMessage message) throws IOException;
 
-  /** The client has nothing more queued for now: the moment to flush buffered work. */
+  /**
+   * The client has paused: it sent nothing for a moment (see {@link ClientHandler#onIdle}), not
+   * merely emptied its queue between two packets. The moment to flush buffered work, so that an
+   * idle client's output is complete.
+   */
   default void onIdle() throws IOException {}
 
   /** The client is gone, and why; the last call this handler receives. */
