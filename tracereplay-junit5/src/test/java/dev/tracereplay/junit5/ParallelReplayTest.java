@@ -7,6 +7,7 @@ import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.TraceReplayer;
+import dev.tracereplay.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.channel.SeqPacketChannel;
+import dev.tracereplay.testing.ReceivedMessage;
+import dev.tracereplay.testing.RecordingSink;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

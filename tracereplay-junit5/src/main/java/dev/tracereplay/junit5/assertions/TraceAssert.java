@@ -1,11 +1,12 @@
 package dev.tracereplay.junit5.assertions;
 
-import dev.tracereplay.junit5.ReceivedMessage;
 import dev.tracereplay.points.MalformedRecordException;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.TracePrinter;
 import dev.tracereplay.points.TraceStats;
+import dev.tracereplay.testing.ReceivedMessage;
+import dev.tracereplay.testing.RecordingSink;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Path> {
 
   /**
    * Verifies that {@code received} holds exactly the messages of the trace, byte for byte and in
-   * order, as a sink must see a replay of it (e.g. {@link dev.tracereplay.junit5.RecordingSink}'s
+   * order, as a sink must see a replay of it (e.g. {@link RecordingSink}'s
    * messages of one connection). A failure shows the first message that differs, or is missing or
    * extra, decoded on both sides.
    */

@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.file.BadSignatureException;
-import dev.tracereplay.junit5.ReceivedMessage;
 import dev.tracereplay.junit5.TestTraces;
 import dev.tracereplay.junit5.TraceBuilder;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.TracePoints;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.points.syscall.Open;
+import dev.tracereplay.testing.ReceivedMessage;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,22 +1,29 @@
-package dev.tracereplay.junit5;
+package dev.tracereplay.testing;
 
-import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat;
-import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThatTrace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracereplay.Fixtures;
 import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.channel.InMemorySeqPacketListener;
 import dev.tracereplay.channel.SeqPacketChannel;
+import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.points.DecodeResult;
+import dev.tracereplay.points.TracePoints;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.server.CloseReason;
+import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,11 +35,20 @@ class RecordingSinkTest {
 
   @TempDir Path dir;
 
+  private Path shellCommon;
+  private Path trueStart;
+
+  @BeforeEach
+  void copyFixtures() {
+    shellCommon = Fixtures.copy("shell-common.trace", dir);
+    trueStart = Fixtures.copy("true-start.trace", dir);
+  }
+
   @Test
   void recordsEveryMessageOfAReplayOverASocketDecodedWithItsConnectionAndNumber() throws Exception {
     Path endpoint = dir.resolve("sink.sock");
     try (RecordingSink sink = new RecordingSink().start(endpoint)) {
-      TraceReplayer.replay(TestTraces.SHELL_COMMON, endpoint);
+      TraceReplayer.replay(shellCommon, endpoint);
 
       List<ReceivedMessage> received = sink.awaitMessages(444, TIMEOUT);
 
@@ -43,7 +59,7 @@ class RecordingSinkTest {
       assertThat(received.get(0).as(Start.class).getCwd()).isEqualTo("/");
       assertThat(received).allMatch(message -> message.decoded().isDecoded());
       assertThat(received.get(0)).asString().startsWith("client 1, message 1: Start => context_data { ");
-      assertThatTrace(TestTraces.SHELL_COMMON).matchesReceived(received);
+      assertThat(received).extracting(message -> message.message().packet()).containsExactlyElementsOf(packets(shellCommon));
       assertThat(sink.endpoint()).isEqualTo(endpoint);
       assertThat(sink.address()).isEqualTo(endpoint.toString());
     }
@@ -53,7 +69,7 @@ class RecordingSinkTest {
   void recordsAReplayInMemoryAndTheEndOfItsConnection() throws Exception {
     try (RecordingSink sink = new RecordingSink().startInMemory()) {
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.SHELL_COMMON).replayTo(channel);
+        TraceReplayer.of(shellCommon).replayTo(channel);
         sink.awaitMessages(444, TIMEOUT);
 
         assertThat(sink.connections()).singleElement().satisfies(connection -> {
@@ -78,19 +94,16 @@ class RecordingSinkTest {
   void answersTheHandshakeWithTheConfiguredVersion() throws Exception {
     try (RecordingSink sink = new RecordingSink().handshakeVersion(2).startInMemory();
         SeqPacketChannel channel = sink.connect()) {
-      ReplayResult result = TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
+      ReplayResult result = TraceReplayer.of(trueStart).replayTo(channel);
 
-      assertThat(result).sinkAnsweredVersion(2);
+      assertThat(result.sinkVersion()).isEqualTo(2);
     }
   }
 
   @Test
   void keepsPayloadsThatDoNotDecodeWithTheReason() throws Exception {
-    Path trace = TraceBuilder.create()
-        .addRaw(MessageType.SYSCALL_OPEN.number(), new byte[] {(byte) 0xFF})
-        .addRaw(99, new byte[] {1, 2, 3})
-        .add(Open.newBuilder().setPathname("/etc/hostname").build(), 4)
-        .writeTo(dir.resolve("odd"));
+    Path trace = trace("odd", packet(MessageType.SYSCALL_OPEN.number(), (byte) 0xFF), packet(99, (byte) 1, (byte) 2, (byte) 3),
+        TracePoints.encode(Open.newBuilder().setPathname("/etc/hostname").build(), 4));
     try (RecordingSink sink = new RecordingSink().startInMemory(); SeqPacketChannel channel = sink.connect()) {
       TraceReplayer.of(trace).replayTo(channel);
 
@@ -106,10 +119,7 @@ class RecordingSinkTest {
 
   @Test
   void recordsWhyAConnectionThatSentAMalformedMessageWasClosed() throws Exception {
-    Path trace = TraceBuilder.create()
-        .add(Open.getDefaultInstance())
-        .addPacket(new byte[] {1, 2, 3})
-        .writeTo(dir.resolve("malformed"));
+    Path trace = trace("malformed", TracePoints.encode(Open.getDefaultInstance(), 0), ByteBuffer.wrap(new byte[] {1, 2, 3}));
     try (RecordingSink sink = new RecordingSink().startInMemory(); SeqPacketChannel channel = sink.connect()) {
       TraceReplayer.of(trace).withEarlyCloseAllowed(true).replayTo(channel);
 
@@ -128,7 +138,7 @@ class RecordingSinkTest {
     try (RecordingSink sink = new RecordingSink().closeConnectionsAfter(10)
         .start(new InMemorySeqPacketListener("one packet at a time", 1));
         SeqPacketChannel channel = sink.connect()) {
-      ReplayResult result = TraceReplayer.of(TestTraces.SHELL_COMMON).withEarlyCloseAllowed(true).replayTo(channel);
+      ReplayResult result = TraceReplayer.of(shellCommon).withEarlyCloseAllowed(true).replayTo(channel);
 
       assertThat(result.deliveredAll()).isFalse();
       assertThat(sink.awaitClosedConnections(1, TIMEOUT)).singleElement().satisfies(connection -> {
@@ -141,10 +151,40 @@ class RecordingSinkTest {
   }
 
   @Test
+  void keepsAtMostMaxMessagesAndClosesTheConnectionThatSendsMoreUntilReset() throws Exception {
+    assertThat(RecordingSink.DEFAULT_MAX_MESSAGES).isEqualTo(100_000);
+    try (RecordingSink sink = new RecordingSink().maxMessages(10)
+        .start(new InMemorySeqPacketListener("one packet at a time", 1))) {
+      try (SeqPacketChannel channel = sink.connect()) {
+        ReplayResult result = TraceReplayer.of(shellCommon).withEarlyCloseAllowed(true).replayTo(channel);
+        assertThat(result.deliveredAll()).isFalse();
+      }
+      assertThat(sink.awaitClosedConnections(1, TIMEOUT)).singleElement().satisfies(connection -> {
+        assertThat(connection.messages()).isEqualTo(10);
+        assertThat(connection.closeReason().kind()).isEqualTo(CloseReason.Kind.LIMIT_REACHED);
+        assertThat(connection.closeReason().detail()).isEqualTo(
+            "the recording sink holds 10 messages, its limit; call reset() to free them, or raise maxMessages(int)");
+      });
+      assertThat(sink.messages()).hasSize(10).extracting(message -> message.message().packet())
+          .containsExactlyElementsOf(packets(shellCommon).subList(0, 10));
+      assertThatThrownBy(() -> sink.awaitMessages(11, Duration.ofMillis(50))).isInstanceOf(AssertionError.class)
+          .hasMessage("expected at least 11 messages within 50 ms but 10 arrived; connections: client 1 (version 1):"
+              + " 10 messages, closed: LIMIT_REACHED: the recording sink holds 10 messages, its limit; call reset()"
+              + " to free them, or raise maxMessages(int)");
+
+      sink.reset();
+      try (SeqPacketChannel channel = sink.connect()) {
+        TraceReplayer.of(trueStart).replayTo(channel);
+      }
+      assertThat(sink.awaitMessages(1, TIMEOUT)).singleElement().extracting(ReceivedMessage::client).isEqualTo(2L);
+    }
+  }
+
+  @Test
   void resetForgetsMessagesAndEndedConnections() throws Exception {
     try (RecordingSink sink = new RecordingSink().startInMemory()) {
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
+        TraceReplayer.of(trueStart).replayTo(channel);
       }
       sink.awaitClosedConnections(1, TIMEOUT);
 
@@ -153,7 +193,7 @@ class RecordingSinkTest {
       assertThat(sink.messages()).isEmpty();
       assertThat(sink.connections()).isEmpty();
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
+        TraceReplayer.of(trueStart).replayTo(channel);
         assertThat(sink.awaitMessages(1, TIMEOUT)).singleElement().extracting(ReceivedMessage::client).isEqualTo(2L);
       }
     }
@@ -166,7 +206,7 @@ class RecordingSinkTest {
     void awaitingMessagesThatDoNotComeSaysHowManyArrivedAndHowEachConnectionEnded() throws Exception {
       try (RecordingSink sink = new RecordingSink().startInMemory()) {
         try (SeqPacketChannel channel = sink.connect()) {
-          TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
+          TraceReplayer.of(trueStart).replayTo(channel);
         }
         sink.awaitClosedConnections(1, TIMEOUT);
 
@@ -180,7 +220,7 @@ class RecordingSinkTest {
     void awaitingOnAClosedSinkFailsAtOnceAndWhatWasRecordedStaysReadable() throws Exception {
       RecordingSink sink = new RecordingSink().startInMemory();
       try (SeqPacketChannel channel = sink.connect()) {
-        TraceReplayer.of(TestTraces.TRUE_START).replayTo(channel);
+        TraceReplayer.of(trueStart).replayTo(channel);
         sink.awaitMessages(1, TIMEOUT);
       }
       sink.close();
@@ -220,9 +260,42 @@ class RecordingSinkTest {
     }
 
     @Test
+    void maxMessagesIsAtLeastOneAndSetBeforeStarting() throws Exception {
+      assertThatThrownBy(() -> new RecordingSink().maxMessages(0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("maxMessages must be at least 1, was 0");
+      try (RecordingSink sink = new RecordingSink().startInMemory()) {
+        assertThatThrownBy(() -> sink.maxMessages(5)).isInstanceOf(IllegalStateException.class)
+            .hasMessage("call maxMessages(int) before start(...)");
+      }
+    }
+
+    @Test
     void versionZeroCannotBeAnswered() {
       assertThatThrownBy(() -> new RecordingSink().handshakeVersion(0)).isInstanceOf(IllegalArgumentException.class)
           .hasMessage("handshake version must be at least 1, was 0");
     }
+  }
+
+  /** The packets of {@code trace}, in order. */
+  private static List<ByteBuffer> packets(Path trace) throws IOException {
+    return TraceFiles.records(trace).stream().map(ByteBuffer::wrap).toList();
+  }
+
+  /** A message of header number {@code type} with this payload, whatever it holds. */
+  private static ByteBuffer packet(int type, byte... payload) {
+    ByteBuffer packet = ByteBuffer.allocate(MessageHeader.SIZE + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+    new MessageHeader(MessageHeader.SIZE, type, 0).writeTo(packet);
+    return packet.put(payload).flip();
+  }
+
+  /** A trace file in the test's folder holding these packets. */
+  private Path trace(String name, ByteBuffer... packets) throws IOException {
+    TraceFiles file = TraceFiles.withHeader();
+    for (ByteBuffer packet : packets) {
+      byte[] bytes = new byte[packet.remaining()];
+      packet.duplicate().get(bytes);
+      file.record(bytes);
+    }
+    return Files.write(dir.resolve(name), file.bytes());
   }
 }

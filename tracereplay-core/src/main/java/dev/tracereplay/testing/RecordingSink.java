@@ -1,4 +1,4 @@
-package dev.tracereplay.junit5;
+package dev.tracereplay.testing;
 
 import dev.tracereplay.channel.InMemorySeqPacketListener;
 import dev.tracereplay.channel.SeqPacketChannel;
@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * A sink for tests that records every message it receives: the far end for a replay, a relay or a
  * proxy under test, as MockWebServer is for HTTP clients. It runs on the project's sink server,
- * on a real socket or in memory.
+ * on a real socket or in memory, and needs no test framework: any test can use it, and
+ * tracereplay-junit5's assertions check what it received.
  *
  * <pre>{@code
  * try (RecordingSink sink = new RecordingSink().start(endpoint)) {
@@ -42,19 +43,27 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * <p>Lifecycle: configure ({@link #handshakeVersion}), then {@link #start(Path)},
- * {@link #start(InMemorySeqPacketListener)} or {@link #startInMemory()} once, then
- * {@link #close()}. Every client is accepted and answered with the configured handshake version;
+ * <p>Lifecycle: configure ({@link #handshakeVersion}, {@link #maxMessages}), then
+ * {@link #start(Path)}, {@link #start(InMemorySeqPacketListener)} or {@link #startInMemory()} once,
+ * then {@link #close()}. Every client is accepted and answered with the configured handshake version;
  * each message is decoded and copied as it arrives, with its connection and number (a
  * {@link ReceivedMessage}); a payload that does not decode is recorded with the reason, and a
  * connection that breaks the protocol is recorded with the reason it was closed
- * ({@link #connections()}): nothing received is silently lost. Messages are kept in memory until
- * {@link #reset()} or the end of the sink.
+ * ({@link #connections()}): nothing received is silently lost.
+ *
+ * <p>Messages are kept in memory until {@link #reset()} or the end of the sink, at most
+ * {@link #maxMessages(int) maxMessages} of them (100,000 by default; a decoded runsc point takes
+ * about 1 KiB of heap), so that a long session cannot exhaust the heap: a message beyond the limit
+ * is not recorded and closes its connection, with a {@link CloseReason.Kind#LIMIT_REACHED} reason
+ * that says so, which a failed {@link #awaitMessages} shows.
  *
  * <p>Thread-safe: the sink's threads (named {@code tracereplay-recording-sink-...}) record while
  * the test reads. Misuse fails with an {@link IllegalStateException} that says which call to make.
  */
 public final class RecordingSink implements AutoCloseable {
+  /** How many messages a sink keeps unless {@link #maxMessages(int)} says otherwise. */
+  public static final int DEFAULT_MAX_MESSAGES = 100_000;
+
   private static final Duration CLOSE_GRACE_PERIOD = Duration.ofSeconds(5);
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +71,7 @@ public final class RecordingSink implements AutoCloseable {
   private final List<ReceivedMessage> messages = new ArrayList<>();
   private final Map<Long, Connection> connections = new LinkedHashMap<>();
   private int handshakeVersion = Handshake.CURRENT_VERSION;
+  private int maxMessages = DEFAULT_MAX_MESSAGES;
   private volatile long closeAfter = Long.MAX_VALUE;
   private SinkServer server;
   private Path endpoint;
@@ -82,12 +92,32 @@ public final class RecordingSink implements AutoCloseable {
       throw new IllegalArgumentException("handshake version must be at least " + Handshake.MIN_SUPPORTED_VERSION
           + ", was " + Integer.toUnsignedString(version));
     }
+    return beforeStart("handshakeVersion(int)", () -> handshakeVersion = version);
+  }
+
+  /**
+   * The most messages the sink keeps at once (default {@value #DEFAULT_MAX_MESSAGES}); a message
+   * beyond it is not recorded and closes its connection (reason
+   * {@link CloseReason.Kind#LIMIT_REACHED}). {@link #reset()} frees the room.
+   *
+   * @throws IllegalArgumentException when {@code messages} is below 1
+   * @throws IllegalStateException when the sink was already started
+   */
+  public RecordingSink maxMessages(int messages) {
+    if (messages < 1) {
+      throw new IllegalArgumentException("maxMessages must be at least 1, was " + messages);
+    }
+    return beforeStart("maxMessages(int)", () -> maxMessages = messages);
+  }
+
+  /** Applies a setting, which is made before {@code start(...)}; {@code call} names its method. */
+  private RecordingSink beforeStart(String call, Runnable setting) {
     lock.lock();
     try {
       if (server != null || closed) {
-        throw new IllegalStateException("call handshakeVersion(int) before start(...)");
+        throw new IllegalStateException("call " + call + " before start(...)");
       }
-      handshakeVersion = version;
+      setting.run();
       return this;
     } finally {
       lock.unlock();
@@ -109,8 +139,8 @@ public final class RecordingSink implements AutoCloseable {
   }
 
   /**
-   * Listens on an AF_UNIX SOCK_SEQPACKET socket created at {@code endpoint} (e.g. a
-   * {@link TraceEndpoint} path).
+   * Listens on an AF_UNIX SOCK_SEQPACKET socket created at {@code endpoint} (e.g. a path from
+   * tracereplay-junit5's {@code @TraceEndpoint}).
    *
    * @throws IOException when the socket cannot be created there (see
    *     {@link dev.tracereplay.channel.UnixSeqPacketListener#bind})
@@ -368,9 +398,13 @@ public final class RecordingSink implements AutoCloseable {
     };
   }
 
-  private void recorded(ReceivedMessage message) {
+  private void recorded(ReceivedMessage message) throws LimitReachedException {
     lock.lock();
     try {
+      if (messages.size() >= maxMessages) {
+        throw new LimitReachedException("the recording sink holds " + messages.size() + " messages, its limit;"
+            + " call reset() to free them, or raise maxMessages(int)");
+      }
       messages.add(message);
       connections.get(message.client()).messages++;
       changed.signalAll();

@@ -1,4 +1,4 @@
-package dev.tracereplay.junit5;
+package dev.tracereplay.testing;
 
 import com.google.protobuf.Message;
 import dev.tracereplay.points.DecodeResult;
