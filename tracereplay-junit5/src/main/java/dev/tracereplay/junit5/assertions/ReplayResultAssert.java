@@ -11,9 +11,14 @@ import org.assertj.core.api.AbstractAssert;
  * <p>When the sink closed the connection early, the failure shows the message it refused, read
  * from the trace and decoded. Not thread-safe.
  */
-public final class ReplayResultAssert extends AbstractAssert<ReplayResultAssert, ReplayResult> {
+public class ReplayResultAssert extends AbstractAssert<ReplayResultAssert, ReplayResult> {
 
-  ReplayResultAssert(ReplayResult actual) {
+  /**
+   * Assertions on the replay result {@code actual}; {@link TraceReplayAssertions} is the usual way
+   * in. Public, and the class open, as AssertJ's custom assertions are, so that
+   * {@code SoftAssertions.proxy(ReplayResultAssert.class, ReplayResult.class, result)} works.
+   */
+  public ReplayResultAssert(ReplayResult actual) {
     super(actual, ReplayResultAssert.class);
   }
 

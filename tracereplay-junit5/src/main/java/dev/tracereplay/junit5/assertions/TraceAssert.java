@@ -7,9 +7,13 @@ import dev.tracereplay.points.TracePrinter;
 import dev.tracereplay.points.TraceStats;
 import dev.tracereplay.testing.ReceivedMessage;
 import dev.tracereplay.testing.RecordingSink;
+import dev.tracereplay.wire.MalformedMessageException;
+import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.assertj.core.api.AbstractAssert;
 
 /**
@@ -29,10 +34,15 @@ import org.assertj.core.api.AbstractAssert;
  * offending message decoded, as gVisor's example server prints it. A file that cannot be read as a
  * trace fails the assertion with the reader's message (file, byte offset, record). Not thread-safe.
  */
-public final class TraceAssert extends AbstractAssert<TraceAssert, Path> {
+public class TraceAssert extends AbstractAssert<TraceAssert, Path> {
   private TraceStats stats;
 
-  TraceAssert(Path actual) {
+  /**
+   * Assertions on the trace file {@code actual}; {@link TraceReplayAssertions} is the usual way in.
+   * Public, and the class open, as AssertJ's custom assertions are, so that
+   * {@code SoftAssertions.proxy(TraceAssert.class, Path.class, trace)} works.
+   */
+  public TraceAssert(Path actual) {
     super(actual, TraceAssert.class);
   }
 
@@ -109,11 +119,45 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Path> {
 
   /**
    * Verifies that {@code received} holds exactly the messages of the trace, byte for byte and in
-   * order, as a sink must see a replay of it (e.g. {@link RecordingSink}'s
-   * messages of one connection). A failure shows the first message that differs, or is missing or
-   * extra, decoded on both sides.
+   * order, as a sink must see a replay of it: here {@link RecordingSink}'s messages of one
+   * connection. A failure shows the first message that differs, or is missing or extra, decoded
+   * on both sides.
    */
   public TraceAssert matchesReceived(List<ReceivedMessage> received) {
+    return matches(received.stream().map(message -> new Received(message.message().packet(), message::textLine,
+        message::toString)).toList());
+  }
+
+  /**
+   * Verifies that {@code received} holds exactly the messages of the trace, byte for byte and in
+   * order, whatever sink collected them: e.g. a {@link dev.tracereplay.points.TraceMessageHandler}
+   * that keeps {@code message.copy()} of each. A failure shows the first message that differs, or
+   * is missing or extra, decoded on both sides.
+   */
+  public TraceAssert matchesReceivedMessages(List<? extends TraceMessage> received) {
+    return matches(received.stream().map(message -> new Received(message.packet(),
+        () -> TracePrinter.textLine(message), () -> "message " + message.number() + ": " + TracePrinter.textLine(message)))
+        .toList());
+  }
+
+  /**
+   * Verifies that {@code received} holds exactly the messages of the trace, byte for byte and in
+   * order: each packet (header and payload) between its position and limit, as any sink received
+   * it, e.g. a {@link dev.tracereplay.server.ClientHandler}'s copies or a file another program
+   * wrote. A failure shows the first packet that differs, or is missing or extra, decoded on both
+   * sides (a packet that is not a message says why).
+   */
+  public TraceAssert matchesReceivedPackets(List<? extends ByteBuffer> received) {
+    List<Received> messages = new ArrayList<>(received.size());
+    for (ByteBuffer packet : received) {
+      long number = messages.size() + 1;
+      Supplier<String> textLine = () -> textLine(packet, number);
+      messages.add(new Received(packet, textLine, () -> "message " + number + ": " + textLine.get()));
+    }
+    return matches(messages);
+  }
+
+  private TraceAssert matches(List<Received> received) {
     isNotNull();
     long index = 0;
     try (TraceMessageReader reader = TraceMessageReader.open(actual)) {
@@ -133,12 +177,12 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Path> {
           throw failure("%nExpecting the received messages to be the messages of trace:%n  %s%nbut it has more than"
               + " the %s received; the first missing is:%n  %s", actual, received.size(), TraceRecords.describe(expected));
         }
-        ReceivedMessage message = received.get((int) index++);
-        if (!expected.packet().equals(message.message().packet())) {
-          throw failureWithActualExpected(message.textLine(), TracePrinter.textLine(expected),
+        Received message = received.get((int) index++);
+        if (!expected.packet().equals(message.packet())) {
+          throw failureWithActualExpected(message.textLine().get(), TracePrinter.textLine(expected),
               "%nExpecting the received messages to be the messages of trace:%n  %s%nbut received message %s"
                   + " differs:%n  expected %s%n  received %s", actual, index, TraceRecords.describe(expected),
-              message);
+              message.description().get());
         }
       }
     } catch (IOException e) {
@@ -146,9 +190,25 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, Path> {
     }
     if (index < received.size()) {
       throw failure("%nExpecting the received messages to be the messages of trace:%n  %s%nbut more were received"
-          + " than its %s; the first extra one is:%n  %s", actual, index, received.get((int) index));
+          + " than its %s; the first extra one is:%n  %s", actual, index, received.get((int) index).description().get());
     }
     return myself;
+  }
+
+  /** One received message as the comparison needs it: its bytes and, for a failure only, its text. */
+  private record Received(ByteBuffer packet, Supplier<String> textLine, Supplier<String> description) {}
+
+  /** A received packet as gVisor's example server prints it, or why it is not a message. */
+  private static String textLine(ByteBuffer packet, long number) {
+    String malformed = MessageHeader.malformation(packet);
+    if (malformed != null) {
+      return "not a message: " + malformed;
+    }
+    try {
+      return TracePrinter.textLine(TraceMessage.wrap(packet.duplicate(), number));
+    } catch (MalformedMessageException e) {
+      return "not a message: " + e.getMessage();
+    }
   }
 
   /** The first message of the file that {@code test} accepts (a copy), or null. */

@@ -5,6 +5,7 @@ import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Message;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.file.BadSignatureException;
 import dev.tracereplay.junit5.TestTraces;
@@ -16,6 +17,7 @@ import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.testing.ReceivedMessage;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,11 +61,27 @@ class TraceAssertTest {
     assertThat(TraceReplayer.of(TestTraces.SHELL_COMMON)).hasMessageCount(444);
   }
 
+  private static TraceMessage message(Message payload, long number) throws IOException {
+    return TraceMessage.wrap(TracePoints.encode(payload, 0), number);
+  }
+
   @Test
   void matchesTheMessagesOfAReplayByteForByte() throws IOException {
     Path same = TraceBuilder.create().add(START).add(SHADOW).writeTo(dir.resolve("same"));
 
     assertThatTrace(same).matchesReceived(List.of(received(START), received(SHADOW, 2)));
+  }
+
+  @Test
+  void matchesWhatAnySinkReceivedAsMessagesOrAsPackets() throws IOException {
+    Path same = TraceBuilder.create().add(START).add(SHADOW).writeTo(dir.resolve("same"));
+
+    assertThatTrace(same).matchesReceivedMessages(List.of(message(START, 1), message(SHADOW, 2)));
+    // Packets as a sink holds them, in direct buffers and heap arrays alike, left as they were.
+    ByteBuffer first = ByteBuffer.allocateDirect(64).put(TracePoints.encode(START, 0)).flip();
+    ByteBuffer second = TracePoints.encode(SHADOW, 0);
+    assertThatTrace(same).matchesReceivedPackets(List.of(first, second));
+    assertThat(first.position()).isZero();
   }
 
   @Nested
@@ -125,6 +143,47 @@ class TraceAssertTest {
             assertThat(((AssertionFailedError) error).getExpected().getValue()).isEqualTo("E Open pathname: \"/etc/shadow\" ");
             assertThat(((AssertionFailedError) error).getActual().getValue()).isEqualTo("E Open pathname: \"/etc/passwd\" ");
           });
+    }
+
+    @Test
+    void aReceivedTraceMessageThatDiffersIsShownWithItsNumber() {
+      assertThatThrownBy(() -> assertThatTrace(trace).matchesReceivedMessages(List.of(message(START, 1),
+          message(PASSWD, 2))))
+          .isInstanceOf(AssertionFailedError.class)
+          .hasMessage(("%nExpecting the received messages to be the messages of trace:%n  %s%n"
+              + "but received message 2 differs:%n"
+              + "  expected record 2 (byte offset 57): E Open pathname: \"/etc/shadow\" %n"
+              + "  received message 2: E Open pathname: \"/etc/passwd\" ").formatted(trace));
+    }
+
+    @Test
+    void aReceivedPacketThatDiffersIsShownDecodedAndOneThatIsNoMessageSaysWhy() {
+      ByteBuffer start = TracePoints.encode(START, 0);
+      ByteBuffer shadow = TracePoints.encode(SHADOW, 3);
+      ByteBuffer passwd = TracePoints.encode(PASSWD, 3);
+      ByteBuffer torn = ByteBuffer.wrap(new byte[] {8, 0, 7});
+
+      assertThatThrownBy(() -> assertThatTrace(trace).matchesReceivedPackets(List.of(start, passwd)))
+          .isInstanceOf(AssertionFailedError.class)
+          .hasMessage(("%nExpecting the received messages to be the messages of trace:%n  %s%n"
+              + "but received message 2 differs:%n"
+              + "  expected record 2 (byte offset 57): E Open pathname: \"/etc/shadow\" %n"
+              + "  received message 2: E Open pathname: \"/etc/passwd\" ").formatted(trace));
+      assertThatThrownBy(() -> assertThatTrace(trace).matchesReceivedPackets(List.of(start, torn)))
+          .hasMessage(("%nExpecting the received messages to be the messages of trace:%n  %s%n"
+              + "but received message 2 differs:%n"
+              + "  expected record 2 (byte offset 57): E Open pathname: \"/etc/shadow\" %n"
+              + "  received message 2: not a message: packet of 3 bytes is shorter than the 8-byte message header")
+              .formatted(trace));
+      assertThatThrownBy(() -> assertThatTrace(trace).matchesReceivedPackets(List.of(start, shadow, torn)))
+          .hasMessage(("%nExpecting the received messages to be the messages of trace:%n  %s%n"
+              + "but more were received than its 2; the first extra one is:%n"
+              + "  message 3: not a message: packet of 3 bytes is shorter than the 8-byte message header")
+              .formatted(trace));
+      assertThatThrownBy(() -> assertThatTrace(trace).matchesReceivedPackets(List.of(start)))
+          .hasMessage(("%nExpecting the received messages to be the messages of trace:%n  %s%n"
+              + "but it has more than the 1 received; the first missing is:%n"
+              + "  record 2 (byte offset 57): E Open pathname: \"/etc/shadow\" ").formatted(trace));
     }
 
     @Test
