@@ -11,6 +11,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
 import java.util.Optional;
@@ -21,24 +22,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fast path of {@link UnixSeqPacketChannel} on JDK 22 and later: send(2) and recv(2) called
- * directly on the socket's descriptor through the Foreign Function &amp; Memory API, one downcall
- * per packet, for direct buffers. junixsocket's channel costs about a microsecond more per call
- * (interruptible-channel bookkeeping, two lambdas allocated, JNI) and this is the socket's hot
- * path on both sides; the kernel work is the same.
+ * The fast path of {@link UnixSeqPacketChannel} on JDK 22 and later: send(2), recv(2), and for
+ * batches sendmmsg(2) and recvmmsg(2), called directly on the socket's descriptor through the
+ * Foreign Function &amp; Memory API, for direct buffers. A batch moves many packets per system
+ * call, each still its own packet; the kernel's work per packet is the same, the cost of entering
+ * it is shared.
  *
  * <p>The library is compiled for Java 17, where the FFM API does not exist, so the downcall handles
  * are built by reflection once, and called with {@code invokeExact} on constant handles whose types
  * hold only {@code int}, {@code long} and {@code Object}: the JIT inlines them like direct calls.
  * On JDK 17 to 21, when {@code -Dtracereplay.foreign=false} is set, or when native access is
- * denied, {@link #AVAILABLE} is false and the channel keeps junixsocket's calls.
+ * denied, {@link #AVAILABLE} is false and the channel uses the JDK's own calls.
  *
- * <p>Behaviour matches the junixsocket path: the socket stays in blocking mode, the kernel
- * timeouts set through junixsocket (SO_RCVTIMEO/SO_SNDTIMEO) apply, and an expired one reads as
- * EAGAIN, reported here as a {@link SocketTimeoutException} without the end-of-stream ambiguity;
- * {@link #receive} with {@code dontWait} uses MSG_DONTWAIT instead of switching the socket to
- * non-blocking mode. The descriptor is never used after {@link #close}: calls in flight are
- * counted and the close waits for them, after a shutdown(2) has woken any blocked one.
+ * <p>The socket stays in blocking mode. Each direction's timeout is its own kernel option
+ * (SO_RCVTIMEO, SO_SNDTIMEO, set here with setsockopt(2)), and an expired one reads as EAGAIN,
+ * reported as a {@link SocketTimeoutException}. A reset (ECONNRESET: the peer closed with packets
+ * of ours unread) is reported by the kernel once and before the packets the peer sent, so a
+ * receive goes on past it to those packets and then the end of stream. The descriptor is never
+ * used after {@link #close}: calls in flight are counted and the close waits for them, after a
+ * shutdown(2) has woken any blocked one.
  *
  * <p>Thread-safety: one sending and one receiving thread at a time, as {@link SeqPacketChannel}.
  */
@@ -52,8 +54,19 @@ final class ForeignSocketIo {
   private static final int EMSGSIZE = 90;
   private static final int ECONNRESET = 104;
   private static final int ENOTCONN = 107;
-  private static final int MSG_DONTWAIT = 0x40;
+  private static final int MSG_WAITFORONE = 0x10000;
   private static final int SHUT_RDWR = 2;
+  private static final int SOL_SOCKET = 1;
+  private static final int SO_RCVTIMEO = 20;
+  private static final int SO_SNDTIMEO = 21;
+
+  // struct mmsghdr and struct iovec on the LP64 Linux ABIs (x86-64, AArch64): msg_iov at 16,
+  // msg_iovlen at 24, msg_len at 56, 64 bytes in all; an iovec is a pointer and a length.
+  private static final int MMSGHDR_SIZE = 64;
+  private static final int MSG_IOV = 16;
+  private static final int MSG_IOVLEN = 24;
+  private static final int MSG_LEN = 56;
+  private static final int IOVEC_SIZE = 16;
 
   /** Whether the fast path can be used in this JVM. */
   static final boolean AVAILABLE;
@@ -62,6 +75,15 @@ final class ForeignSocketIo {
   private static final MethodHandle SEND;
   /** {@code ssize_t recv(int, void *, size_t, int)}: (capture, fd, address, length, flags) long. */
   private static final MethodHandle RECV;
+  /** {@code int sendmmsg(int, struct mmsghdr *, unsigned, int)}: (capture, fd, address, count, flags) int. */
+  private static final MethodHandle SENDMMSG;
+  /**
+   * {@code int recvmmsg(int, struct mmsghdr *, unsigned, int, struct timespec *)}: (capture, fd,
+   * address, count, flags, timeout) int.
+   */
+  private static final MethodHandle RECVMMSG;
+  /** {@code int setsockopt(int, int, int, const void *, socklen_t)}: (capture, fd, level, name, address, length) int. */
+  private static final MethodHandle SETSOCKOPT;
   /** {@code int shutdown(int, int)}: (capture, fd, how) int. */
   private static final MethodHandle SHUTDOWN;
   /** errno as captured by the last call: (capture) int. */
@@ -83,16 +105,20 @@ final class ForeignSocketIo {
     AVAILABLE = handles != null;
     SEND = AVAILABLE ? handles[0] : null;
     RECV = AVAILABLE ? handles[1] : null;
-    SHUTDOWN = AVAILABLE ? handles[2] : null;
-    ERRNO = AVAILABLE ? handles[3] : null;
-    NEW_CAPTURE = AVAILABLE ? handles[4] : null;
-    ADDRESS = AVAILABLE ? handles[5] : null;
+    SENDMMSG = AVAILABLE ? handles[2] : null;
+    RECVMMSG = AVAILABLE ? handles[3] : null;
+    SETSOCKOPT = AVAILABLE ? handles[4] : null;
+    SHUTDOWN = AVAILABLE ? handles[5] : null;
+    ERRNO = AVAILABLE ? handles[6] : null;
+    NEW_CAPTURE = AVAILABLE ? handles[7] : null;
+    ADDRESS = AVAILABLE ? handles[8] : null;
   }
 
   private final int fd;
   private final String peerAddress;
   private final Object sendCapture;
   private final Object receiveCapture;
+  private final Object optionCapture;
   private final AtomicInteger callsInFlight = new AtomicInteger();
   private volatile boolean closed;
 
@@ -101,12 +127,15 @@ final class ForeignSocketIo {
   private long sendBase;
   private ByteBuffer receiveBuffer;
   private long receiveBase;
+  private ByteBuffer timeval;
+  private long timevalAddress;
 
-  private ForeignSocketIo(int fd, String peerAddress) throws Throwable {
+  private ForeignSocketIo(int fd, String peerAddress) {
     this.fd = fd;
     this.peerAddress = peerAddress;
-    this.sendCapture = (Object) NEW_CAPTURE.invokeExact();
-    this.receiveCapture = (Object) NEW_CAPTURE.invokeExact();
+    this.sendCapture = newCapture();
+    this.receiveCapture = newCapture();
+    this.optionCapture = newCapture();
   }
 
   /** The fast path for the connected socket with this descriptor, or null when not available. */
@@ -116,13 +145,13 @@ final class ForeignSocketIo {
     }
     try {
       return new ForeignSocketIo(fd, peerAddress);
-    } catch (Throwable e) {
+    } catch (RuntimeException | Error e) {
       log.debug("Cannot use the FFM fast path for {}", peerAddress, e);
       return null;
     }
   }
 
-  /** Sends the direct buffer's remaining bytes as one packet; as {@link SeqPacketChannel#send}. */
+  /** Sends the direct buffer's remaining bytes as one packet; as {@link SeqPacketChannel#send(ByteBuffer)}. */
   void send(ByteBuffer packet, int timeoutMillis) throws IOException {
     int position = packet.position();
     int length = packet.limit() - position;
@@ -133,39 +162,54 @@ final class ForeignSocketIo {
     enter();
     try {
       while (true) {
-        long sent = (long) SEND.invokeExact(sendCapture, fd, sendBase + position, (long) length, 0);
+        long sent = send(sendCapture, fd, sendBase + position, length);
         if (sent >= 0) {
           packet.position(position + (int) sent);
           return;
         }
-        int errno = (int) ERRNO.invokeExact(sendCapture);
-        switch (errno) {
-          case EINTR -> { }
-          case EAGAIN -> throw new SocketTimeoutException("sending to " + peerAddress + " timed out after "
-              + timeoutMillis + " ms: the peer is not reading");
-          case EPIPE -> throw new PeerClosedException("the peer at " + peerAddress + " has closed the connection",
-              new BrokenPipeSocketException("Broken pipe"));
-          case ECONNRESET -> throw new PeerClosedException("the peer at " + peerAddress
-              + " has closed the connection", new ConnectionResetSocketException("Connection reset by peer"));
-          case EMSGSIZE -> throw new SocketException("sending a packet of " + length + " bytes to " + peerAddress
-              + " failed: Message too long (larger than the socket's send buffer)");
-          default -> throw failure("sending to", errno);
+        int errno = errno(sendCapture);
+        if (errno != EINTR) {
+          throw sendFailure(errno, length, timeoutMillis);
         }
       }
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
     } finally {
       exit();
     }
   }
 
   /**
-   * Receives one packet into the direct buffer; as {@link SeqPacketChannel#receive}, or, with
-   * {@code dontWait}, as {@link SeqPacketChannel#tryReceive} (0 when nothing is queued).
+   * Sends the batch's packets from its position on with sendmmsg(2), as many per call as the
+   * kernel takes; as {@link SeqPacketChannel#send(PacketBatch)}.
    */
-  int receive(ByteBuffer dst, boolean dontWait, int timeoutMillis) throws IOException {
+  void send(PacketBatch batch, int timeoutMillis) throws IOException {
+    int next = batch.position();
+    int end = batch.size();
+    if (next >= end) {
+      return;
+    }
+    BatchHeaders headers = headers(batch);
+    headers.pointAtPackets(batch, next, end);
+    enter();
+    try {
+      while (next < end) {
+        int sent = sendmmsg(sendCapture, fd, headers.address + (long) next * MMSGHDR_SIZE, end - next);
+        if (sent > 0) {
+          next += sent;
+          batch.position(next);
+          continue;
+        }
+        int errno = errno(sendCapture);
+        if (errno != EINTR) {
+          throw sendFailure(errno, batch.length(next), timeoutMillis);
+        }
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Receives one packet into the direct buffer; as {@link SeqPacketChannel#receive(ByteBuffer)}. */
+  int receive(ByteBuffer dst, int timeoutMillis) throws IOException {
     if (dst.isReadOnly()) {
       throw new ReadOnlyBufferException();
     }
@@ -180,9 +224,9 @@ final class ForeignSocketIo {
     }
     enter();
     try {
+      boolean reset = false;
       while (true) {
-        long received = (long) RECV.invokeExact(receiveCapture, fd, receiveBase + position, (long) space,
-            dontWait ? MSG_DONTWAIT : 0);
+        long received = recv(receiveCapture, fd, receiveBase + position, space);
         if (received > 0) {
           dst.position(position + (int) received);
           return (int) received;
@@ -190,28 +234,174 @@ final class ForeignSocketIo {
         if (received == 0) {
           return -1;  // the peer closed, or sent an empty packet: the same on SOCK_SEQPACKET
         }
-        int errno = (int) ERRNO.invokeExact(receiveCapture);
-        switch (errno) {
-          case EINTR -> { }
-          case EAGAIN -> {
-            if (dontWait) {
-              return 0;
-            }
-            throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after "
-                + timeoutMillis + " ms");
-          }
-          case ECONNRESET -> {
-            return -1;  // the peer closed with packets of ours unread: for a receiver, the end of stream
-          }
-          default -> throw failure("receiving from", errno);
+        int errno = errno(receiveCapture);
+        if (errno == ECONNRESET && !reset) {
+          reset = true;  // reported once, before the packets the peer sent: go on to them
+        } else if (errno == ECONNRESET) {
+          return -1;
+        } else if (errno != EINTR) {
+          throw receiveFailure(errno, timeoutMillis);
         }
       }
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
     } finally {
       exit();
+    }
+  }
+
+  /**
+   * Receives into the batch's slots with recvmmsg(2) and MSG_WAITFORONE: waits for the first
+   * packet, then takes what is queued without waiting; as {@link SeqPacketChannel#receive(PacketBatch)}.
+   */
+  int receive(PacketBatch batch, int timeoutMillis) throws IOException {
+    BatchHeaders headers = headers(batch);
+    headers.pointAtSlots(batch);
+    batch.startReceive();
+    enter();
+    try {
+      boolean reset = false;
+      while (true) {
+        int received = recvmmsg(receiveCapture, fd, headers.address, batch.maxPackets());
+        if (received > 0) {
+          headers.collect(batch, received);
+          return batch.size();
+        }
+        int errno = received == 0 ? 0 : errno(receiveCapture);
+        if (errno == ECONNRESET && !reset) {
+          reset = true;
+        } else if (errno == ECONNRESET || errno == 0) {
+          batch.received(-1);
+          return 1;
+        } else if (errno != EINTR) {
+          throw receiveFailure(errno, timeoutMillis);
+        }
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Sets the socket's SO_RCVTIMEO, so that it applies to receives only. */
+  void setReceiveTimeout(int millis) throws IOException {
+    setTimeout(SO_RCVTIMEO, millis);
+  }
+
+  /** Sets the socket's SO_SNDTIMEO, so that it applies to sends only. */
+  void setSendTimeout(int millis) throws IOException {
+    setTimeout(SO_SNDTIMEO, millis);
+  }
+
+  private synchronized void setTimeout(int option, int millis) throws IOException {
+    if (timeval == null) {
+      timeval = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+      timevalAddress = address(timeval);
+    }
+    timeval.putLong(0, millis / 1000).putLong(8, (millis % 1000) * 1000L);
+    enter();
+    try {
+      int result = setsockopt(optionCapture, fd, option, timevalAddress);
+      if (result != 0) {
+        int errno = errno(optionCapture);
+        throw failure("setting the " + (option == SO_RCVTIMEO ? "receive" : "send") + " timeout of", errno);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** What a failed send or sendmmsg means (for any errno but EINTR, which is retried). */
+  private IOException sendFailure(int errno, int length, int timeoutMillis) {
+    return switch (errno) {
+      case EAGAIN -> new SocketTimeoutException("sending to " + peerAddress + " timed out after " + timeoutMillis
+          + " ms: the peer is not reading");
+      case EPIPE -> new PeerClosedException("the peer at " + peerAddress + " has closed the connection",
+          new BrokenPipeSocketException("Broken pipe"));
+      case ECONNRESET -> new PeerClosedException("the peer at " + peerAddress + " has closed the connection",
+          new ConnectionResetSocketException("Connection reset by peer"));
+      case EMSGSIZE -> new SocketException("sending a packet of " + length + " bytes to " + peerAddress
+          + " failed: Message too long (larger than the socket's send buffer)");
+      default -> failure("sending to", errno);
+    };
+  }
+
+  private IOException receiveFailure(int errno, int timeoutMillis) {
+    if (errno == EAGAIN) {
+      return new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeoutMillis + " ms");
+    }
+    return failure("receiving from", errno);
+  }
+
+  /** The batch's native message headers, made on first use. */
+  private static BatchHeaders headers(PacketBatch batch) {
+    Object headers = batch.nativeHeaders;
+    if (headers == null) {
+      headers = new BatchHeaders(batch);
+      batch.nativeHeaders = headers;
+    }
+    return (BatchHeaders) headers;
+  }
+
+  /**
+   * A batch's array of {@code struct mmsghdr}, each with one {@code struct iovec}, in native
+   * memory: the headers first, then the iovecs. Each header points at its iovec once and for all;
+   * the iovecs point at the batch's slots for a receive or at its packets for a send.
+   */
+  private static final class BatchHeaders {
+    final ByteBuffer memory;
+    final long address;
+    final long dataAddress;
+    final int iovecs;
+    boolean atSlots;
+
+    BatchHeaders(PacketBatch batch) {
+      int count = batch.maxPackets();
+      memory = ByteBuffer.allocateDirect(count * (MMSGHDR_SIZE + IOVEC_SIZE)).order(ByteOrder.nativeOrder());
+      address = address(memory);
+      dataAddress = address(batch.buffer());
+      iovecs = count * MMSGHDR_SIZE;
+      for (int i = 0; i < count; i++) {
+        memory.putLong(i * MMSGHDR_SIZE + MSG_IOV, address + iovecs + (long) i * IOVEC_SIZE);
+        memory.putLong(i * MMSGHDR_SIZE + MSG_IOVLEN, 1);
+      }
+    }
+
+    void pointAtPackets(PacketBatch batch, int from, int to) {
+      atSlots = false;
+      for (int i = from; i < to; i++) {
+        int iovec = iovecs + i * IOVEC_SIZE;
+        memory.putLong(iovec, dataAddress + batch.offset(i));
+        memory.putLong(iovec + 8, batch.length(i));
+      }
+    }
+
+    void pointAtSlots(PacketBatch batch) {
+      if (atSlots) {
+        return;
+      }
+      int slot = batch.slotSize();
+      for (int i = 0; i < batch.maxPackets(); i++) {
+        int iovec = iovecs + i * IOVEC_SIZE;
+        memory.putLong(iovec, dataAddress + (long) i * slot);
+        memory.putLong(iovec + 8, slot);
+      }
+      atSlots = true;
+    }
+
+    /**
+     * Records the lengths of the {@code count} packets received. After the end of stream every
+     * further slot reads as another empty packet, so a run of them at the end is one end of stream.
+     */
+    void collect(PacketBatch batch, int count) {
+      int last = count;
+      while (last > 0 && memory.getInt((last - 1) * MMSGHDR_SIZE + MSG_LEN) == 0) {
+        last--;
+      }
+      for (int i = 0; i < last; i++) {
+        int length = memory.getInt(i * MMSGHDR_SIZE + MSG_LEN);
+        batch.received(length == 0 ? -1 : length);
+      }
+      if (last < count) {
+        batch.received(-1);
+      }
     }
   }
 
@@ -228,11 +418,8 @@ final class ForeignSocketIo {
     if (callsInFlight.get() == 0) {
       return;
     }
-    try {
-      Object capture = (Object) NEW_CAPTURE.invokeExact();
-      int ignored = (int) SHUTDOWN.invokeExact(capture, fd, SHUT_RDWR);
-    } catch (Throwable e) {
-      log.debug("shutdown({}) failed", fd, e);
+    if (shutdown(newCapture(), fd) != 0) {
+      log.debug("shutdown({}) failed", fd);
     }
     long deadline = System.nanoTime() + 1_000_000_000L;
     while (callsInFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -268,16 +455,90 @@ final class ForeignSocketIo {
     }
     try {
       return (long) ADDRESS.invokeExact(buffer);
-    } catch (RuntimeException | Error e) {
-      throw e;
     } catch (Throwable e) {
-      throw new IllegalStateException(e);
+      throw unexpected(e);
     }
   }
 
+  // The downcalls. invokeExact declares Throwable; these throw only unchecked exceptions.
+
+  private static long send(Object capture, int fd, long address, int length) {
+    try {
+      return (long) SEND.invokeExact(capture, fd, address, (long) length, 0);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static long recv(Object capture, int fd, long address, int length) {
+    try {
+      return (long) RECV.invokeExact(capture, fd, address, (long) length, 0);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int sendmmsg(Object capture, int fd, long headers, int count) {
+    try {
+      return (int) SENDMMSG.invokeExact(capture, fd, headers, count, 0);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int recvmmsg(Object capture, int fd, long headers, int count) {
+    try {
+      return (int) RECVMMSG.invokeExact(capture, fd, headers, count, MSG_WAITFORONE, 0L);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int setsockopt(Object capture, int fd, int option, long timeval) {
+    try {
+      return (int) SETSOCKOPT.invokeExact(capture, fd, SOL_SOCKET, option, timeval, 16);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int shutdown(Object capture, int fd) {
+    try {
+      return (int) SHUTDOWN.invokeExact(capture, fd, SHUT_RDWR);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int errno(Object capture) {
+    try {
+      return (int) ERRNO.invokeExact(capture);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static Object newCapture() {
+    try {
+      return (Object) NEW_CAPTURE.invokeExact();
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static RuntimeException unexpected(Throwable e) {
+    if (e instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (e instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException(e);
+  }
+
   /**
-   * Builds the handles through the FFM API by reflection: SEND, RECV, SHUTDOWN, ERRNO, NEW_CAPTURE,
-   * ADDRESS, in that order.
+   * Builds the handles through the FFM API by reflection: SEND, RECV, SENDMMSG, RECVMMSG,
+   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, in that order.
    */
   private static MethodHandle[] linkHandles() throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -296,6 +557,11 @@ final class ForeignSocketIo {
     Object symbols = linkerClass.getMethod("defaultLookup").invoke(linker);
     Object intLayout = valueLayoutClass.getField("JAVA_INT").get(null);
     Object longLayout = valueLayoutClass.getField("JAVA_LONG").get(null);
+    Object addressLayout = valueLayoutClass.getField("ADDRESS").get(null);
+    long pointerSize = (long) layoutClass.getMethod("byteSize").invoke(addressLayout);
+    if (pointerSize != 8 || !System.getProperty("os.name", "").startsWith("Linux")) {
+      throw new UnsupportedOperationException("the fast path knows the struct layouts of 64-bit Linux only");
+    }
 
     Object captureOption = optionClass.getMethod("captureCallState", String[].class)
         .invoke(null, (Object) new String[] {"errno"});
@@ -312,6 +578,15 @@ final class ForeignSocketIo {
         longLayout, intLayout, longLayout, longLayout, intLayout).asType(io);
     MethodHandle recv = link(linker, symbols, find, describe, downcall, options, "recv", layoutClass,
         longLayout, intLayout, longLayout, longLayout, intLayout).asType(io);
+    MethodHandle sendmmsg = link(linker, symbols, find, describe, downcall, options, "sendmmsg", layoutClass,
+        intLayout, intLayout, longLayout, intLayout, intLayout)
+        .asType(MethodType.methodType(int.class, Object.class, int.class, long.class, int.class, int.class));
+    MethodHandle recvmmsg = link(linker, symbols, find, describe, downcall, options, "recvmmsg", layoutClass,
+        intLayout, intLayout, longLayout, intLayout, intLayout, longLayout)
+        .asType(MethodType.methodType(int.class, Object.class, int.class, long.class, int.class, int.class, long.class));
+    MethodHandle setsockopt = link(linker, symbols, find, describe, downcall, options, "setsockopt", layoutClass,
+        intLayout, intLayout, intLayout, intLayout, longLayout, intLayout)
+        .asType(MethodType.methodType(int.class, Object.class, int.class, int.class, int.class, long.class, int.class));
     MethodHandle shutdown = link(linker, symbols, find, describe, downcall, options, "shutdown", layoutClass,
         intLayout, intLayout, intLayout)
         .asType(MethodType.methodType(int.class, Object.class, int.class, int.class));
@@ -340,7 +615,7 @@ final class ForeignSocketIo {
     MethodHandle bufferAddress = MethodHandles.filterReturnValue(ofBuffer, address)
         .asType(MethodType.methodType(long.class, ByteBuffer.class));
 
-    return new MethodHandle[] {send, recv, shutdown, errno, newCapture, bufferAddress};
+    return new MethodHandle[] {send, recv, sendmmsg, recvmmsg, setsockopt, shutdown, errno, newCapture, bufferAddress};
   }
 
   private static MethodHandle link(Object linker, Object symbols, Method find, Method describe, Method downcall,

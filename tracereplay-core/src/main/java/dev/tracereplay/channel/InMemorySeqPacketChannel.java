@@ -65,11 +65,6 @@ public final class InMemorySeqPacketChannel implements SeqPacketChannel {
   }
 
   @Override
-  public int tryReceive(ByteBuffer dst) throws IOException {
-    return incoming.take(dst, -1);
-  }
-
-  @Override
   public void setReceiveTimeout(Duration timeout) {
     receiveTimeoutNanos = timeout.toNanos();
   }

@@ -54,7 +54,7 @@ final class PacketQueue {
     }
   }
 
-  /** Takes a packet, waiting up to the timeout (0: forever; negative: not at all, returning 0). */
+  /** Takes a packet, waiting up to the timeout (0: forever). */
   int take(ByteBuffer dst, long timeoutNanos) throws IOException {
     lock.lock();
     try {
@@ -75,9 +75,6 @@ final class PacketQueue {
         }
         if (writerClosed || readerShut) {
           return -1;
-        }
-        if (timeoutNanos < 0) {
-          return 0;
         }
         remaining = await(notEmpty, timeoutNanos, remaining, "receive");
       }

@@ -1,6 +1,8 @@
 package dev.tracereplay.channel;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.DatagramPacket;
@@ -8,10 +10,12 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.newsclub.net.unix.AFSocketType;
-import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.BrokenPipeSocketException;
@@ -20,45 +24,63 @@ import org.newsclub.net.unix.ConnectionResetSocketException;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
- * A real AF_UNIX SOCK_SEQPACKET connection, on junixsocket. Connect to a listening sink with
- * {@link #connect(Path)}; a {@link UnixSeqPacketListener} hands out the server side.
+ * A real AF_UNIX SOCK_SEQPACKET connection: a junixsocket socket, whose packets go through the
+ * JDK's own calls. Connect to a listening sink with {@link #connect(Path)}; a
+ * {@link UnixSeqPacketListener} hands out the server side.
  *
- * <p>junixsocket's channel reports a receive timeout, an empty packet and the peer's close all
- * as -1, and a send timeout as 0 bytes written; this class turns those back into the
- * {@link SeqPacketChannel} contract: {@link SocketTimeoutException} for timeouts,
- * {@link PeerClosedException} for a peer that is gone. Receiving and sending use one system call
- * each; {@link #tryReceive} switches the socket to non-blocking mode, which costs two calls, and
- * {@link #receive}/{@link #send} switch it back only when needed.
+ * <p>junixsocket creates, connects, shuts down and closes the socket. Each packet is one system
+ * call on its descriptor, made by the JDK rather than through junixsocket's channel, which costs a
+ * good part of a microsecond more per packet (locking, two lambdas allocated, an interruptible
+ * channel's bookkeeping and JNI), reads an expired receive timeout as -1 like the end of stream,
+ * and closes the socket when the peer resets it, losing the packets still queued:
  *
- * <p>On JDK 22 and later, packets in direct buffers bypass junixsocket's channel: send(2) and
- * recv(2) are called on the descriptor through the Foreign Function &amp; Memory API (see
- * {@code ForeignSocketIo}), which saves about a fifth of the CPU time per packet and allocates
- * nothing, and {@link #tryReceive} uses MSG_DONTWAIT without switching modes. Run with
- * {@code --enable-native-access=ALL-UNNAMED} to silence the JDK's warning (junixsocket's own
- * library load needs it too); {@code -Dtracereplay.foreign=false} keeps junixsocket's calls.
+ * <ul>
+ *   <li>On JDK 22 and later, packets in direct buffers are sent and received with send(2) and
+ *       recv(2), and {@link PacketBatch batches} with sendmmsg(2) and recvmmsg(2), through the
+ *       Foreign Function &amp; Memory API (see {@code ForeignSocketIo}), allocating nothing. Run
+ *       with {@code --enable-native-access=ALL-UNNAMED} to silence the JDK's warning (junixsocket's
+ *       own library load needs it too); {@code -Dtracereplay.foreign=false} turns this off.
+ *   <li>Otherwise (JDK 17 to 21, and heap buffers) packets go through a {@link FileChannel} on the
+ *       socket's descriptor: write(2) and read(2), which on a SOCK_SEQPACKET socket send and
+ *       receive one packet, allocating nothing for direct buffers. Batches move one packet per
+ *       call there.
+ * </ul>
+ *
+ * <p>Timeouts: on JDK 22+ each direction has its own kernel option (SO_RCVTIMEO, SO_SNDTIMEO).
+ * junixsocket sets both to one value, so before JDK 22 the kernel holds the shorter of the two
+ * timeouts set, and a call whose own timeout is longer goes on waiting when the kernel's expires:
+ * a send never runs under the receive timeout, or the other way round.
+ *
+ * <p>An interrupt of a thread blocked in a call closes the channel, as for any
+ * {@link java.nio.channels.InterruptibleChannel} (the FFM path cannot be interrupted: close the
+ * channel to end a blocked call).
  */
 public final class UnixSeqPacketChannel implements SeqPacketChannel {
-  /**
-   * How much earlier than asked the kernel may expire SO_RCVTIMEO: one clock tick, which is at
-   * most 10 ms (CONFIG_HZ is at least 100).
-   */
-  static final int TIMEOUT_EARLY_MILLIS = 10;
   private static final int SHUT_RD = 0;
 
   private final AFUNIXDatagramSocket socket;
-  private final AFUNIXDatagramChannel channel;
   private final String peerAddress;
   private final ForeignSocketIo foreign;
-  private final Object modeLock = new Object();
+  private final FileChannel input;
+  private final FileChannel output;
+  private final Object timeoutLock = new Object();
   private volatile int receiveTimeoutMillis;
   private volatile int sendTimeoutMillis;
-  private int kernelTimeoutMillis;
-  private boolean nonBlocking;
+  // What the kernel holds for each direction (SO_RCVTIMEO, SO_SNDTIMEO); 0 in a new socket.
+  private volatile int kernelReceiveTimeoutMillis;
+  private volatile int kernelSendTimeoutMillis;
 
-  UnixSeqPacketChannel(AFUNIXDatagramSocket socket, String peerAddress) {
+  UnixSeqPacketChannel(AFUNIXDatagramSocket socket, String peerAddress) throws IOException {
     this.socket = socket;
-    this.channel = socket.getChannel();
     this.peerAddress = peerAddress;
+    try {
+      FileDescriptor descriptor = socket.getFileDescriptor();
+      this.input = new KeptOpenInput(descriptor).getChannel();
+      this.output = new KeptOpenOutput(descriptor).getChannel();
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
     this.foreign = ForeignSocketIo.AVAILABLE ? ForeignSocketIo.forDescriptor(descriptor(socket), peerAddress) : null;
   }
 
@@ -101,94 +123,54 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
 
   @Override
   public void send(ByteBuffer packet) throws IOException {
-    int timeout = sendTimeoutMillis;
-    synchronized (modeLock) {
-      blocking(timeout);
+    if (!packet.hasRemaining()) {
+      sendEmpty();
+    } else if (foreign != null && packet.isDirect()) {
+      foreign.send(packet, sendTimeoutMillis);
+    } else {
+      write(packet);
     }
-    if (foreign != null && packet.isDirect() && packet.hasRemaining()) {
-      foreign.send(packet, timeout);
-      return;
-    }
-    try {
-      if (!packet.hasRemaining()) {
-        // channel.write() of nothing makes no system call; an empty packet needs the socket API.
-        socket.send(new DatagramPacket(new byte[0], 0));
-        return;
-      }
-      if (channel.write(packet) == 0) {
-        throw new SocketTimeoutException("sending to " + peerAddress + " timed out after " + timeout
-            + " ms: the peer is not reading");
-      }
-    } catch (AsynchronousCloseException e) {
-      if (e.getCause() instanceof BrokenPipeSocketException) {
-        throw peerClosed(e);
-      }
-      throw e;
-    } catch (BrokenPipeSocketException | ConnectionResetSocketException e) {
-      throw peerClosed(e);
+  }
+
+  @Override
+  public void send(PacketBatch batch) throws IOException {
+    if (foreign != null) {
+      foreign.send(batch, sendTimeoutMillis);
+    } else {
+      SeqPacketChannel.super.send(batch);
     }
   }
 
   @Override
   public int receive(ByteBuffer dst) throws IOException {
-    int timeout = receiveTimeoutMillis;
-    synchronized (modeLock) {
-      blocking(timeout);
-    }
     if (foreign != null && dst.isDirect()) {
-      return foreign.receive(dst, false, timeout);
+      return foreign.receive(dst, receiveTimeoutMillis);
     }
-    long start = timeout > 0 ? System.nanoTime() : 0;
-    int length;
-    try {
-      length = channel.read(dst);
-    } catch (ConnectionResetSocketException e) {
-      // The peer closed with packets of ours still unread: for a receiver, that is the end of stream.
-      return -1;
-    }
-    if (length < 0 && timeout > 0 && mayHaveTimedOut(System.nanoTime() - start, timeout)) {
-      // junixsocket reports an expired SO_RCVTIMEO as -1, like the end of stream. The kernel
-      // counts that timeout in clock ticks and can expire it up to one tick early (a 1 ms timeout
-      // was seen to expire after 0.8 ms under load, and taking that for the end of stream lost the
-      // rest of a runsc session), so only a -1 well before the timeout is surely the end of stream
-      // (or an empty packet). For a later one, a receive that does not wait tells: nothing queued
-      // (0) means the timeout expired; -1 is the end of stream; a packet that arrived just after
-      // the timeout is returned. (An empty packet received in that last tick reads as the timeout.)
-      int queued = tryReceive(dst);
-      if (queued == 0) {
-        throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
-      }
-      return queued;
-    }
-    return length;
+    return read(dst);
   }
 
   @Override
-  public int tryReceive(ByteBuffer dst) throws IOException {
-    if (foreign != null && dst.isDirect()) {
-      return foreign.receive(dst, true, 0);  // MSG_DONTWAIT: no switch to non-blocking mode and back
+  public int receive(PacketBatch batch) throws IOException {
+    if (foreign != null) {
+      return foreign.receive(batch, receiveTimeoutMillis);
     }
-    synchronized (modeLock) {
-      if (!nonBlocking) {
-        channel.configureBlocking(false);
-        nonBlocking = true;
-      }
-    }
-    try {
-      return channel.read(dst);
-    } catch (ConnectionResetSocketException e) {
-      return -1;
+    return SeqPacketChannel.super.receive(batch);
+  }
+
+  @Override
+  public void setReceiveTimeout(Duration timeout) throws IOException {
+    synchronized (timeoutLock) {
+      receiveTimeoutMillis = millis(timeout);
+      setKernelTimeouts();
     }
   }
 
   @Override
-  public void setReceiveTimeout(Duration timeout) {
-    receiveTimeoutMillis = millis(timeout);
-  }
-
-  @Override
-  public void setSendTimeout(Duration timeout) {
-    sendTimeoutMillis = millis(timeout);
+  public void setSendTimeout(Duration timeout) throws IOException {
+    synchronized (timeoutLock) {
+      sendTimeoutMillis = millis(timeout);
+      setKernelTimeouts();
+    }
   }
 
   /**
@@ -217,11 +199,18 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
     return peerAddress;
   }
 
+  /**
+   * Closes the channel. Calls blocked in other threads are woken and waited for before junixsocket
+   * closes the descriptor, so that none reaches a descriptor number the system may already have
+   * given to another file.
+   */
   @Override
   public void close() throws IOException {
     if (foreign != null) {
       foreign.close();
     }
+    input.close();
+    output.close();
     socket.close();
   }
 
@@ -231,22 +220,140 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
   }
 
   /**
-   * Whether a -1 from junixsocket after this long, with this receive timeout, may be the timeout
-   * rather than the end of stream: the kernel may expire SO_RCVTIMEO up to one clock tick early.
+   * What to do after the kernel's timeout (EAGAIN) ended a call whose own timeout is
+   * {@code timeoutMillis}, with the kernel holding {@code kernelAtStart} before the call and
+   * {@code kernelNow} after it: -1 when the call's timeout has passed, otherwise the
+   * {@link System#nanoTime()} deadline to go on waiting for, passed back as {@code deadline} on the
+   * call's next EAGAIN (0 on the first). Before JDK 22 the kernel holds the shorter of the two
+   * directions' timeouts, so a call may see the other direction's.
    */
-  static boolean mayHaveTimedOut(long elapsedNanos, int timeoutMillis) {
-    return elapsedNanos >= (timeoutMillis - TIMEOUT_EARLY_MILLIS) * 1_000_000L;
+  static long nextDeadline(int timeoutMillis, int kernelAtStart, int kernelNow, long deadline, long now) {
+    if (timeoutMillis == kernelAtStart && timeoutMillis == kernelNow) {
+      return -1;  // the kernel's timeout was the call's own
+    }
+    if (timeoutMillis == 0) {
+      return Long.MAX_VALUE;  // the call waits forever; the kernel's timeout was the other direction's
+    }
+    if (deadline == 0) {
+      // The call has waited at least the shorter of the kernel timeouts it may have run under.
+      deadline = now + (timeoutMillis - Math.min(kernelAtStart, kernelNow)) * 1_000_000L;
+    }
+    return now - deadline >= 0 ? -1 : deadline;
   }
 
-  /** Puts the socket in blocking mode with this timeout; system calls only for what changes. */
-  private void blocking(int timeoutMillis) throws IOException {
-    if (nonBlocking) {
-      channel.configureBlocking(true);
-      nonBlocking = false;
+  /** Sends through the FileChannel: write(2), one packet. */
+  private void write(ByteBuffer packet) throws IOException {
+    int timeout = sendTimeoutMillis;
+    int kernel = kernelSendTimeoutMillis;
+    long deadline = 0;
+    while (true) {
+      int written;
+      try {
+        written = output.write(packet);
+      } catch (ClosedChannelException e) {
+        throw closed(e);
+      } catch (IOException e) {
+        // write(2) failed: junixsocket's send says how, with a typed exception, or succeeds if the
+        // failure has passed (the packet was not sent, so it is sent once).
+        written = sendThroughJunixsocket(packet);
+      }
+      if (written > 0) {
+        return;
+      }
+      deadline = nextDeadline(timeout, kernel, kernelSendTimeoutMillis, deadline, System.nanoTime());
+      if (deadline < 0) {
+        throw new SocketTimeoutException("sending to " + peerAddress + " timed out after " + timeout
+            + " ms: the peer is not reading");
+      }
     }
-    if (kernelTimeoutMillis != timeoutMillis) {
-      socket.setSoTimeout(timeoutMillis);
-      kernelTimeoutMillis = timeoutMillis;
+  }
+
+  /** Receives through the FileChannel: read(2), one packet. */
+  private int read(ByteBuffer dst) throws IOException {
+    if (!dst.hasRemaining()) {
+      return 0;
+    }
+    int timeout = receiveTimeoutMillis;
+    int kernel = kernelReceiveTimeoutMillis;
+    long deadline = 0;
+    boolean failedBefore = false;
+    while (true) {
+      int length;
+      try {
+        length = input.read(dst);
+      } catch (ClosedChannelException e) {
+        throw closed(e);
+      } catch (IOException e) {
+        if (failedBefore) {
+          SocketException failure = new SocketException("receiving from " + peerAddress + " failed: " + e.getMessage());
+          failure.initCause(e);
+          throw failure;
+        }
+        // Most likely ECONNRESET, which the kernel reports once, before the packets the peer sent
+        // (it closed with packets of ours unread): the next read gets those, then the end of stream.
+        failedBefore = true;
+        continue;
+      }
+      if (length != 0) {
+        return length;  // a packet, or -1: the end of stream or an empty packet
+      }
+      deadline = nextDeadline(timeout, kernel, kernelReceiveTimeoutMillis, deadline, System.nanoTime());
+      if (deadline < 0) {
+        throw new SocketTimeoutException("receiving from " + peerAddress + " timed out after " + timeout + " ms");
+      }
+    }
+  }
+
+  /** A closed FileChannel: after an interrupt (which closed it), the whole channel is closed. */
+  private ClosedChannelException closed(ClosedChannelException e) throws IOException {
+    if (e instanceof ClosedByInterruptException) {
+      close();
+    }
+    return e;
+  }
+
+  /** An empty packet: write(2) of nothing sends nothing, so it goes through junixsocket's socket API. */
+  private void sendEmpty() throws IOException {
+    try {
+      socket.send(new DatagramPacket(new byte[0], 0));
+    } catch (BrokenPipeSocketException | ConnectionResetSocketException e) {
+      throw peerClosed(e);
+    }
+  }
+
+  private int sendThroughJunixsocket(ByteBuffer packet) throws IOException {
+    try {
+      return socket.getChannel().write(packet);
+    } catch (AsynchronousCloseException e) {
+      if (e.getCause() instanceof BrokenPipeSocketException) {
+        throw peerClosed(e);
+      }
+      throw e;
+    } catch (BrokenPipeSocketException | ConnectionResetSocketException e) {
+      throw peerClosed(e);
+    }
+  }
+
+  /** Gives the kernel this channel's timeouts: each its own on JDK 22+, the shorter one before. */
+  private void setKernelTimeouts() throws IOException {
+    int receive = receiveTimeoutMillis;
+    int send = sendTimeoutMillis;
+    if (foreign != null) {
+      if (receive != kernelReceiveTimeoutMillis) {
+        foreign.setReceiveTimeout(receive);
+        kernelReceiveTimeoutMillis = receive;
+      }
+      if (send != kernelSendTimeoutMillis) {
+        foreign.setSendTimeout(send);
+        kernelSendTimeoutMillis = send;
+      }
+      return;
+    }
+    int shared = receive == 0 ? send : send == 0 ? receive : Math.min(receive, send);
+    if (shared != kernelReceiveTimeoutMillis) {
+      socket.setSoTimeout(shared);
+      kernelReceiveTimeoutMillis = shared;
+      kernelSendTimeoutMillis = shared;
     }
   }
 
@@ -269,6 +376,35 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
     }
     long millis = timeout.toMillis();
     return millis == 0 && !timeout.isZero() ? 1 : (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  /**
+   * The socket's descriptor as a stream whose close does nothing: its {@link FileChannel} is for
+   * the packets only. When that channel is closed (by {@link #close()}, or by an interrupt) it
+   * wakes and waits for the threads in its calls and then closes its stream; the descriptor stays
+   * junixsocket's to close.
+   */
+  private static final class KeptOpenInput extends FileInputStream {
+    KeptOpenInput(FileDescriptor descriptor) {
+      super(descriptor);
+    }
+
+    @Override
+    public void close() {
+      // junixsocket closes the descriptor.
+    }
+  }
+
+  /** As {@link KeptOpenInput}, for sending. */
+  private static final class KeptOpenOutput extends FileOutputStream {
+    KeptOpenOutput(FileDescriptor descriptor) {
+      super(descriptor);
+    }
+
+    @Override
+    public void close() {
+      // junixsocket closes the descriptor.
+    }
   }
 
   /** junixsocket's native shutdown(2), looked up once. */

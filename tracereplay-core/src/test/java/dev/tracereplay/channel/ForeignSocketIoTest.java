@@ -8,7 +8,10 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +31,8 @@ class ForeignSocketIoTest {
   UnixSeqPacketListener listener;
   SeqPacketChannel client;
   SeqPacketChannel server;
+  final ExecutorService threads = Executors.newCachedThreadPool();
+  Thread blocked;
 
   @BeforeEach
   void connect() throws IOException {
@@ -41,6 +46,7 @@ class ForeignSocketIoTest {
     client.close();
     server.close();
     listener.close();
+    threads.shutdownNow();
   }
 
   @Test
@@ -83,16 +89,55 @@ class ForeignSocketIoTest {
   }
 
   @Test
-  void tryReceiveReturnsZeroWhenNothingIsQueuedAndLeavesTheSocketBlocking() throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(100);
-    assertThat(server.tryReceive(buffer)).isZero();
+  void aBatchReceiveTakesWhatIsQueuedInOneCallOnTheFastPath() throws IOException {
+    for (int i = 0; i < 5; i++) {
+      client.send(direct("p" + i));
+    }
 
-    client.send(direct("abc"));
-    assertThat(waitForPacket(buffer)).isEqualTo(3);
+    PacketBatch batch = new PacketBatch(8, 16);
+    assertThat(server.receive(batch)).isEqualTo(ForeignSocketIo.AVAILABLE ? 5 : 1);
+    assertThat(batch.packet(0)).isEqualTo(direct("p0"));
+  }
 
-    CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> receive(server, 100));
-    client.send(direct("later"));
-    assertThat(blocked.join()).isEqualTo(5);
+  @Test
+  void aBatchSendHandsManyPacketsToTheKernelInOneCallOnTheFastPath() throws Exception {
+    // A peer that reads nothing yet: the whole batch must be in its queue when the send returns.
+    PacketBatch batch = new PacketBatch(64, 8);
+    for (int i = 0; i < 64; i++) {
+      batch.add(direct("m" + i));
+    }
+
+    client.send(batch);
+
+    assertThat(batch.position()).isEqualTo(64);
+    PacketBatch received = new PacketBatch(64, 8);
+    int total = 0;
+    while (total < 64) {
+      int count = server.receive(received);
+      for (int i = 0; i < count; i++) {
+        assertThat(received.packet(i)).isEqualTo(direct("m" + (total + i)));
+      }
+      total += count;
+    }
+  }
+
+  @Test
+  void aSendTimeoutAppliesToSendsOnly() throws Exception {
+    // A receive waiting forever in one thread, and in another, sends with a short timeout to a
+    // peer that does not read: the sends time out, the receive goes on waiting and then gets its
+    // packet.
+    CompletableFuture<Integer> receive = CompletableFuture.supplyAsync(() -> receive(server, 100), threads);
+    server.setSendTimeout(Duration.ofMillis(20));
+    ByteBuffer packet = ByteBuffer.allocateDirect(1000);
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 100_000; i++) {
+        server.send(packet.clear());
+      }
+    }).isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(() -> server.send(packet.clear())).isInstanceOf(SocketTimeoutException.class);
+
+    client.send(direct("late"));
+    assertThat(receive.get(10, TimeUnit.SECONDS)).isEqualTo(4);
   }
 
   @Test
@@ -104,8 +149,6 @@ class ForeignSocketIoTest {
     assertThat(server.receive(buffer)).isEqualTo(4);
     buffer.clear();
     assertThat(server.receive(buffer)).isEqualTo(-1);
-    buffer.clear();
-    assertThat(server.tryReceive(buffer)).isIn(-1, 0);
   }
 
   @Test
@@ -147,64 +190,84 @@ class ForeignSocketIoTest {
 
   @Test
   void closingUnblocksABlockedReceive() throws Exception {
-    CompletableFuture<Boolean> ended = new CompletableFuture<>();
-    Thread receiver = new Thread(() -> {
-      try {
-        ended.complete(server.receive(ByteBuffer.allocateDirect(100)) == -1);
-      } catch (IOException e) {
-        ended.complete(true);
-      }
-    });
-    receiver.start();
-    awaitInSocketCall(receiver, "receive");
+    CompletableFuture<Object> ended = blockedIn("receive", () -> server.receive(ByteBuffer.allocateDirect(100)));
 
     server.close();
 
-    assertThat(ended.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ended.get(10, TimeUnit.SECONDS)).satisfiesAnyOf(
+        result -> assertThat(result).isEqualTo(-1), result -> assertThat(result).isInstanceOf(IOException.class));
+  }
+
+  @Test
+  void closingUnblocksABlockedBatchReceive() throws Exception {
+    PacketBatch batch = new PacketBatch(4, 100);
+    CompletableFuture<Object> ended = blockedIn("receive", () -> server.receive(batch) == 1 ? batch.length(0) : 0);
+
+    server.close();
+
+    assertThat(ended.get(10, TimeUnit.SECONDS)).satisfiesAnyOf(
+        result -> assertThat(result).isEqualTo(-1), result -> assertThat(result).isInstanceOf(IOException.class));
   }
 
   @Test
   void closingUnblocksABlockedSend() throws Exception {
-    CompletableFuture<Boolean> ended = new CompletableFuture<>();
-    Thread sender = new Thread(() -> {
-      ByteBuffer packet = ByteBuffer.allocateDirect(1000);
-      try {
-        while (true) {
-          packet.clear();
-          client.send(packet);
-        }
-      } catch (IOException e) {
-        ended.complete(true);
+    ByteBuffer packet = ByteBuffer.allocateDirect(1000);
+    CompletableFuture<Object> ended = blockedIn("send", () -> {
+      while (true) {
+        client.send(packet.clear());
       }
     });
-    sender.start();
-    awaitInSocketCall(sender, "send");
 
     client.close();
 
-    assertThat(ended.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
   }
 
-  private int waitForPacket(ByteBuffer buffer) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    int length;
-    do {
-      buffer.clear();
-      length = server.tryReceive(buffer);
-    } while (length == 0 && System.nanoTime() < deadline);
-    return length;
+  @Test
+  void anInterruptOfABlockedReceiveClosesTheChannel() throws Exception {
+    // Heap buffers go through the JDK's FileChannel on every JDK: interruptible, as NIO channels are.
+    CompletableFuture<Object> ended = blockedIn("receive", () -> server.receive(ByteBuffer.allocate(100)));
+
+    blocked.interrupt();
+
+    assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(ClosedByInterruptException.class);
+    assertThatThrownBy(() -> server.send(ByteBuffer.wrap(new byte[] {1}))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> client.send(direct("x"))).isInstanceOf(PeerClosedException.class);
+  }
+
+  interface SocketCall {
+    int call() throws IOException;
   }
 
   /**
-   * Waits until {@code thread} is inside the socket call (junixsocket's native method or the FFM
-   * fast path), where it blocks; the test holds even if the call has not reached the kernel yet.
+   * Runs {@code call} in a new thread and returns once that thread is inside the socket call: its
+   * result, or the IOException it threw.
+   */
+  private CompletableFuture<Object> blockedIn(String method, SocketCall call) {
+    CompletableFuture<Object> ended = new CompletableFuture<>();
+    blocked = new Thread(() -> {
+      try {
+        ended.complete(call.call());
+      } catch (IOException e) {
+        ended.complete(e);
+      }
+    });
+    blocked.start();
+    awaitInSocketCall(blocked, method);
+    return ended;
+  }
+
+  /**
+   * Waits until {@code thread} is inside the socket call (the FFM fast path, or the JDK's native
+   * read or write), where it blocks; the test holds even if the call has not reached the kernel yet.
    */
   private static void awaitInSocketCall(Thread thread, String method) {
+    String jdkMethod = method.equals("receive") ? "read0" : "write0";
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       for (StackTraceElement frame : thread.getStackTrace()) {
-        if ((frame.getClassName().endsWith("NativeUnixSocket") || frame.getClassName().endsWith("ForeignSocketIo"))
-            && frame.getMethodName().equals(method)) {
+        if (frame.getClassName().endsWith("ForeignSocketIo") && frame.getMethodName().equals(method)
+            || frame.getClassName().endsWith("FileDispatcherImpl") && frame.getMethodName().equals(jdkMethod)) {
           return;
         }
       }

@@ -3,12 +3,20 @@ package dev.tracereplay.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracereplay.Deadline;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +35,8 @@ abstract class SeqPacketChannelContract {
     server.close();
   }
 
-  private static ByteBuffer bytes(int... values) {
+  /** A heap buffer of these bytes, between position and limit. */
+  static ByteBuffer bytes(int... values) {
     ByteBuffer buffer = ByteBuffer.allocate(values.length);
     for (int value : values) {
       buffer.put((byte) value);
@@ -88,12 +97,19 @@ abstract class SeqPacketChannelContract {
   }
 
   @Test
-  void tryReceiveReturnsZeroWhenNothingIsQueued() throws IOException {
-    assertThat(server.tryReceive(ByteBuffer.allocate(8))).isZero();
-    client.send(bytes(1, 2));
-    assertThat(server.tryReceive(ByteBuffer.allocate(8))).isEqualTo(2);
-    client.send(bytes(3));
-    assertThat(server.receive(ByteBuffer.allocate(8))).isEqualTo(1);
+  void receivesThePacketsQueuedBeforeAResetAndThenTheEndOfStream() throws IOException {
+    // The kernel reports the reset (a peer that closed with packets of ours unread) before the
+    // packets it sent: taking the reset for the end of stream lost them.
+    client.send(bytes(1, 2, 3));
+    client.send(bytes(4, 5));
+    server.send(bytes(9));
+    client.close();
+
+    ByteBuffer in = ByteBuffer.allocate(8);
+    assertThat(server.receive(in)).isEqualTo(3);
+    assertThat(server.receive(in)).isEqualTo(2);
+    assertThat(server.receive(in)).isEqualTo(-1);
+    assertThat(in.flip()).isEqualTo(bytes(1, 2, 3, 4, 5));
   }
 
   @Test
@@ -157,6 +173,168 @@ abstract class SeqPacketChannelContract {
   }
 
   @Test
+  void aReceiveWithoutTimeoutIsNotEndedByTheSendTimeoutOfASendInAnotherThread() throws Exception {
+    // Before JDK 22 the socket has one kernel timeout for both directions. The channel used to set
+    // it to the timeout of each call just before the call, so a send in another thread could set
+    // its own short timeout under a receive that waits forever, which then read as the end of
+    // stream after 5 ms.
+    server.setSendTimeout(Duration.ofMillis(5));
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong sends = new AtomicLong();
+    ExecutorService threads = Executors.newCachedThreadPool();
+    CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> drain(client, stop), threads);
+    CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> sendUntil(server, stop, sends), threads);
+    try {
+      for (int i = 0; i < 60; i++) {
+        CompletableFuture<Object> receive = CompletableFuture.supplyAsync(() -> receiveOrFailure(server), threads);
+        long start = System.nanoTime();
+        long before = sends.get();
+        // Gives a 5 ms timeout time to expire under the receive, while sends go on.
+        Deadline.await(Duration.ofSeconds(20), () -> receive.isDone()
+            || System.nanoTime() - start > 20_000_000 && sends.get() - before >= 100);
+        client.send(bytes(i));
+        assertThat(receive.get(10, TimeUnit.SECONDS)).as("receive %d", i).isEqualTo(1);
+      }
+    } finally {
+      stop.set(true);
+      threads.shutdown();
+    }
+    sender.get(10, TimeUnit.SECONDS);
+    client.close();
+    drain.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aBatchSendSendsEachPacketInOrder() throws IOException {
+    PacketBatch batch = new PacketBatch(8, 16);
+    assertThat(batch.add(bytes(1, 2, 3))).isTrue();
+    assertThat(batch.add(bytes(4))).isTrue();
+    assertThat(batch.add(ByteBuffer.allocate(100).put(0, (byte) 5))).isTrue();
+
+    client.send(batch);
+
+    assertThat(batch.position()).isEqualTo(3);
+    ByteBuffer in = ByteBuffer.allocateDirect(200);
+    assertThat(server.receive(in)).isEqualTo(3);
+    assertThat(server.receive(in)).isEqualTo(1);
+    assertThat(server.receive(in)).isEqualTo(100);
+    assertThat(in.flip().limit(5)).isEqualTo(bytes(1, 2, 3, 4, 5));
+  }
+
+  @Test
+  void aBatchSendOfAZeroLengthPacketSendsAnEmptyPacket() throws IOException {
+    PacketBatch batch = new PacketBatch(4, 8);
+    batch.add(bytes(1));
+    batch.add(ByteBuffer.allocate(0));
+    batch.add(bytes(2, 3));
+
+    client.send(batch);
+
+    assertThat(receiveAll(server, new PacketBatch(8, 8), 3)).containsExactly("1", "-1", "2,3");
+  }
+
+  @Test
+  void aBatchReceiveTakesThePacketsQueuedInOrder() throws IOException {
+    for (int i = 0; i < 5; i++) {
+      client.send(bytes(i, i));
+    }
+
+    PacketBatch batch = new PacketBatch(8, 16);
+    assertThat(receiveAll(server, batch, 5)).containsExactly("0,0", "1,1", "2,2", "3,3", "4,4");
+  }
+
+  @Test
+  void aBatchReceiveTakesNoMorePacketsThanTheBatchHolds() throws IOException {
+    for (int i = 0; i < 5; i++) {
+      client.send(bytes(i));
+    }
+
+    PacketBatch batch = new PacketBatch(2, 4);
+    int first = server.receive(batch);
+    assertThat(first).isBetween(1, 2);
+    assertThat(receiveAll(server, batch, 5 - first)).isEqualTo(List.of("0", "1", "2", "3", "4").subList(first, 5));
+  }
+
+  @Test
+  void aBatchReceiveCutsAPacketLongerThanItsSlotAndGoesOnWithTheNext() throws IOException {
+    client.send(bytes(1, 2, 3, 4, 5, 6, 7));
+    client.send(bytes(8));
+
+    assertThat(receiveAll(server, new PacketBatch(4, 3), 2)).containsExactly("1,2,3", "8");
+  }
+
+  @Test
+  void aBatchReceiveEndsWithTheEndOfStreamAfterThePacketsQueued() throws IOException {
+    client.send(bytes(1));
+    client.send(bytes(2));
+    client.close();
+
+    PacketBatch batch = new PacketBatch(8, 8);
+    assertThat(receiveAll(server, batch, 3)).containsExactly("1", "2", "-1");
+    assertThat(batch.length(batch.size() - 1)).isEqualTo(-1);
+    assertThat(server.receive(batch)).isEqualTo(1);
+    assertThat(batch.length(0)).isEqualTo(-1);
+  }
+
+  @Test
+  void aBatchReceiveTakesThePacketsQueuedBeforeAResetAndThenTheEndOfStream() throws IOException {
+    client.send(bytes(1));
+    client.send(bytes(2, 2));
+    client.send(bytes(3));
+    server.send(bytes(9));
+    client.close();
+
+    assertThat(receiveAll(server, new PacketBatch(8, 8), 4)).containsExactly("1", "2,2", "3", "-1");
+  }
+
+  @Test
+  void aBatchReceiveTimesOutWithSocketTimeoutExceptionAndAnEmptyBatch() throws IOException {
+    server.setReceiveTimeout(Duration.ofMillis(100));
+    PacketBatch batch = new PacketBatch(4, 8);
+    client.send(bytes(1));
+    assertThat(server.receive(batch)).isEqualTo(1);
+
+    assertThatThrownBy(() -> server.receive(batch))
+        .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("timed out after 100 ms");
+    assertThat(batch.size()).isZero();
+  }
+
+  @Test
+  void aBatchSendThatTimesOutPartwaySaysHowManyPacketsWent() throws IOException {
+    client.setSendTimeout(Duration.ofMillis(100));
+    PacketBatch batch = new PacketBatch(PacketBatch.MAX_PACKETS, 1000);
+    ByteBuffer packet = ByteBuffer.allocate(1000);
+    for (int i = 0; i < batch.maxPackets(); i++) {
+      packet.put(0, (byte) i).put(999, (byte) i);
+      batch.add(packet);
+    }
+
+    assertThatThrownBy(() -> client.send(batch)).isInstanceOf(SocketTimeoutException.class);
+
+    int sent = batch.position();
+    assertThat(sent).isBetween(1, batch.maxPackets() - 1);
+    server.setReceiveTimeout(Duration.ofMillis(100));
+    ByteBuffer in = ByteBuffer.allocateDirect(2000);
+    for (int i = 0; i < sent; i++) {
+      assertThat(server.receive(in.clear())).as("packet %d", i).isEqualTo(1000);
+      assertThat(in.get(0)).isEqualTo((byte) i);
+      assertThat(in.get(999)).isEqualTo((byte) i);
+    }
+    assertThatThrownBy(() -> server.receive(in.clear())).isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void aBatchSendToAClosedPeerFailsWithPeerClosedAndSendsNothing() throws IOException {
+    server.close();
+    PacketBatch batch = new PacketBatch(4, 8);
+    batch.add(bytes(1));
+    batch.add(bytes(2));
+
+    assertThatThrownBy(() -> client.send(batch)).isInstanceOf(PeerClosedException.class);
+    assertThat(batch.position()).isZero();
+  }
+
+  @Test
   void closingUnblocksAReceiveInAnotherThread() throws Exception {
     CompletableFuture<Object> receive = CompletableFuture.supplyAsync(() -> {
       try {
@@ -170,5 +348,72 @@ abstract class SeqPacketChannelContract {
     assertThat(receive.get(10, TimeUnit.SECONDS)).satisfiesAnyOf(
         result -> assertThat(result).isEqualTo(-1),
         result -> assertThat(result).isInstanceOf(IOException.class));
+  }
+
+  /**
+   * Receives batches until {@code count} packets came, each as its bytes joined by commas, or "-1"
+   * for an end of stream.
+   */
+  private static List<String> receiveAll(SeqPacketChannel channel, PacketBatch batch, int count) throws IOException {
+    List<String> packets = new ArrayList<>();
+    while (packets.size() < count) {
+      int received = channel.receive(batch);
+      assertThat(received).isEqualTo(batch.size()).isBetween(1, batch.maxPackets());
+      for (int i = 0; i < received; i++) {
+        if (batch.length(i) < 0) {
+          assertThat(batch.packet(i).remaining()).isZero();
+          packets.add("-1");
+          continue;
+        }
+        ByteBuffer packet = batch.packet(i);
+        assertThat(packet.remaining()).isEqualTo(batch.length(i));
+        StringJoiner bytes = new StringJoiner(",");
+        while (packet.hasRemaining()) {
+          bytes.add(Integer.toString(packet.get()));
+        }
+        packets.add(bytes.toString());
+      }
+    }
+    return packets;
+  }
+
+  private static Object receiveOrFailure(SeqPacketChannel channel) {
+    try {
+      // Over 1 MiB on the heap: junixsocket's channel took a while to start such a receive (a
+      // new direct buffer each time), so a send always set its timeout in between.
+      return channel.receive(ByteBuffer.allocate(2 << 20));
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
+  /** Sends until told to stop; a send that times out (the peer is slow) is not what is tested. */
+  private static void sendUntil(SeqPacketChannel channel, AtomicBoolean stop, AtomicLong sends) {
+    ByteBuffer packet = ByteBuffer.allocateDirect(64);
+    try {
+      while (!stop.get()) {
+        try {
+          channel.send(packet.clear());
+          sends.incrementAndGet();
+        } catch (SocketTimeoutException slowPeer) {
+          // go on
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void drain(SeqPacketChannel channel, AtomicBoolean stop) {
+    ByteBuffer in = ByteBuffer.allocateDirect(64);
+    try {
+      while (channel.receive(in.clear()) >= 0) {
+        // drained
+      }
+    } catch (IOException e) {
+      if (!stop.get()) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }

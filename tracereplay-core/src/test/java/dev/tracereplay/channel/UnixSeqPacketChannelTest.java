@@ -27,18 +27,20 @@ class UnixSeqPacketChannelTest extends SeqPacketChannelContract {
   }
 
   /**
-   * Before JDK 22, junixsocket reads an expired receive timeout as -1, like the end of stream,
-   * and the kernel may expire it one clock tick early: under 4 runsc sandboxes a 1 ms timeout
-   * came back after 0.8 ms, and the recorder, taking it for the end of stream, lost the rest of
-   * that sandbox's session. A -1 is taken for the end of stream without a check only well before
-   * the timeout.
+   * Before JDK 22 the kernel holds one timeout for both directions, the shorter of the two set: a
+   * call whose own timeout is longer (or none) goes on waiting when the kernel's expires.
    */
   @Test
-  void aMinusOneWithinAClockTickOfTheTimeoutIsCheckedBeforeItIsTakenForTheEndOfStream() {
-    assertThat(UnixSeqPacketChannel.mayHaveTimedOut(800_000, 1)).isTrue();
-    assertThat(UnixSeqPacketChannel.mayHaveTimedOut(0, 1)).isTrue();
-    assertThat(UnixSeqPacketChannel.mayHaveTimedOut(11_000_000, 20)).isTrue();
-    assertThat(UnixSeqPacketChannel.mayHaveTimedOut(9_000_000, 20)).isFalse();
-    assertThat(UnixSeqPacketChannel.mayHaveTimedOut(1_000_000, 10_000)).isFalse();
+  void anExpiredKernelTimeoutEndsOnlyACallWhoseOwnTimeoutHasPassed() {
+    long ms = 1_000_000;
+    assertThat(UnixSeqPacketChannel.nextDeadline(20, 20, 20, 0, 5 * ms)).as("its own").isEqualTo(-1);
+    assertThat(UnixSeqPacketChannel.nextDeadline(0, 20, 20, 0, 5 * ms)).as("none").isEqualTo(Long.MAX_VALUE);
+    long deadline = UnixSeqPacketChannel.nextDeadline(1000, 20, 20, 0, 5 * ms);
+    assertThat(deadline).as("a longer one").isEqualTo(985 * ms);
+    assertThat(UnixSeqPacketChannel.nextDeadline(1000, 20, 20, deadline, 984 * ms)).isEqualTo(deadline);
+    assertThat(UnixSeqPacketChannel.nextDeadline(1000, 20, 20, deadline, 985 * ms)).isEqualTo(-1);
+    // The kernel's timeout changed while the call ran: count the shorter one as waited.
+    assertThat(UnixSeqPacketChannel.nextDeadline(1000, 1000, 20, 0, 5 * ms)).isEqualTo(985 * ms);
+    assertThat(UnixSeqPacketChannel.nextDeadline(20, 1000, 20, 0, 5 * ms)).isEqualTo(-1);
   }
 }
