@@ -40,9 +40,19 @@ public final class Bench {
   private static final long GIB = 1L << 30;
   private static final long WARMUP_MESSAGES = 200_000;
 
-  /** Figures of the reference machine, for the targets: {mode, size, target, C there}. */
-  private static final long[][] TARGETS = {{0, 64, 700_000, 970_000}, {0, 512, 600_000, 920_000},
-      {1, 64, 560_000, 740_000}};
+  /**
+   * What each Java path is held against in the same rounds: the C peers that make one call per
+   * message, and the C batching limit, many messages per call; with the Java hot thread and its C
+   * counterparts in each, and the target share of the one-call C rate before and from JDK 22.
+   */
+  record Comparison(String mode, String javaCase, String javaThread, String oneCallCase, String oneCallThread,
+      String batchedCase, String batchedThread, double target17, double target22) {}
+
+  static final List<Comparison> COMPARISONS = List.of(
+      new Comparison("replay", "java TraceReplayer -> C seqsink", "replayer", "C seqsend -> C seqsink", "C seqsend",
+          "C seqsendmm -> C seqsink", "C seqsendmm", 0.75, 0.9),
+      new Comparison("save", "C seqsend -> java TraceRecorder", "recorder", "C seqsend -> C seqsave", "C seqsave",
+          "C seqsend -> C seqsinkmm", "C seqsinkmm", 0.8, 1.1));
 
   private final PrintStream out;
   private final Options options;
@@ -188,7 +198,7 @@ public final class Bench {
       Scenarios.Workload load = new Scenarios.Workload(trace, SyntheticTrace.message(size), messages, options.pace);
       for (int i = 0; i < options.warmup; i++) {
         for (Scenarios.Scenario scenario : cases) {
-          if (!scenario.name().startsWith("C seqsend -> C")) {
+          if (scenario.name().contains("java")) {
             scenario.runner().run(scenarios, load);
           }
         }
@@ -222,6 +232,7 @@ public final class Bench {
           .add(sample);
     }
     Map<String, Double> medians = new LinkedHashMap<>();
+    Map<String, Double> cpuMedians = new LinkedHashMap<>();
     for (List<Sample> runs : byCase.values()) {
       Sample first = runs.get(0);
       double[] rates = runs.stream().mapToDouble(Sample::messagesPerSecond).sorted().toArray();
@@ -232,6 +243,7 @@ public final class Bench {
       for (String thread : first.threads().keySet()) {
         double allocated = median(runs.stream().mapToDouble(s -> s.allocatedPerMessage(thread)).sorted().toArray());
         double cpu = median(runs.stream().mapToDouble(s -> s.cpuPerMessage(thread)).sorted().toArray());
+        cpuMedians.put(first.mode() + "|" + first.size() + "|" + first.variant() + "|" + thread, cpu);
         alloc.append(alloc.length() == 0 ? "" : "; ").append(thread).append(' ').append(cost(cpu, allocated));
       }
       long peak = runs.stream().mapToLong(Sample::peakHeapBytes).max().orElse(-1);
@@ -239,30 +251,43 @@ public final class Bench {
           first.variant(), median, rates[0], rates[rates.length - 1], megabytes,
           alloc, peak < 0 ? "n/a (C)" : mib(peak));
     }
-    printTargets(medians);
+    printTargets(medians, cpuMedians);
   }
 
-  /** Each Java median against its target, and against C measured here, scaled as the figures. */
-  private void printTargets(Map<String, Double> medians) {
+  /**
+   * Each Java path's median against the C peers of the same rounds: its rate as a share of the
+   * one-call C rate (the target) and of the C batching limit, and its hot thread's CPU time per
+   * message beside its C counterparts', the figure that carries from machine to machine.
+   */
+  private void printTargets(Map<String, Double> medians, Map<String, Double> cpuMedians) {
     out.println();
-    for (long[] target : TARGETS) {
-      String mode = target[0] == 0 ? "replay" : "save";
-      Scenarios.Scenario java = target[0] == 0 ? Scenarios.REPLAY.get(0) : Scenarios.SAVE.get(0);
-      Scenarios.Scenario c = target[0] == 0 ? Scenarios.REPLAY.get(3) : Scenarios.SAVE.get(3);
-      Double javaRate = medians.get(mode + "|" + target[1] + "|" + java.name());
-      if (javaRate == null) {
-        continue;
+    boolean jdk22 = Runtime.version().feature() >= 22;
+    for (Comparison comparison : COMPARISONS) {
+      for (int size : options.sizes) {
+        String key = comparison.mode() + "|" + size + "|";
+        Double java = medians.get(key + comparison.javaCase());
+        if (java == null) {
+          continue;
+        }
+        double target = jdk22 ? comparison.target22() : comparison.target17();
+        out.printf(Locale.ROOT, "%s %d B: %s %,.0f msg/s, cpu %s %.0f ns/msg", comparison.mode(), size,
+            comparison.javaCase(), java, comparison.javaThread(),
+            cpuMedians.get(key + comparison.javaCase() + "|" + comparison.javaThread()));
+        Double oneCall = medians.get(key + comparison.oneCallCase());
+        if (oneCall != null) {
+          out.printf(Locale.ROOT, "; = %.2f of one call per message in C (%s %,.0f msg/s, cpu %s %.0f ns/msg),"
+              + " target %.2f on JDK %s: %s", java / oneCall, comparison.oneCallCase(), oneCall,
+              comparison.oneCallThread(), cpuMedians.get(key + comparison.oneCallCase() + "|" + comparison.oneCallThread()),
+              target, jdk22 ? "22+" : "17", java >= target * oneCall ? "met" : "not met");
+        }
+        Double batched = medians.get(key + comparison.batchedCase());
+        if (batched != null) {
+          out.printf(Locale.ROOT, "; = %.2f of the C batching limit (%s, %d per call, %,.0f msg/s, cpu %s %.0f ns/msg)",
+              java / batched, comparison.batchedCase(), Scenarios.C_BATCH, batched, comparison.batchedThread(),
+              cpuMedians.get(key + comparison.batchedCase() + "|" + comparison.batchedThread()));
+        }
+        out.println();
       }
-      Double cRate = medians.get(mode + "|" + target[1] + "|" + c.name());
-      out.printf(Locale.ROOT, "%s %d B: java %,.0f msg/s; target %,d msg/s%s", mode, target[1], javaRate, target[2],
-          javaRate >= target[2] ? " (met)" : " (not met here)");
-      if (cRate != null) {
-        double ratio = target[2] / (double) target[3];
-        out.printf(Locale.ROOT, "; C here %,.0f msg/s, java = %.0f%% of C; the target is %.0f%% of the issue's C"
-            + " (%,d), i.e. %,.0f msg/s on this machine now%s", cRate, 100 * javaRate / cRate, 100 * ratio, target[3],
-            ratio * cRate, javaRate >= ratio * cRate ? " (met)" : " (not met)");
-      }
-      out.println();
     }
   }
 

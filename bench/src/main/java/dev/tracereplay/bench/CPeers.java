@@ -14,14 +14,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The C reference peers (one send() or recv() per message: {@code seqsend}, {@code seqsink},
- * {@code seqsave}, {@code mktrace}), run as separate processes from a directory where they were
+ * {@code seqsave}, {@code mktrace}; and the batching limit, many packets per sendmmsg() or
+ * recvmmsg(): {@code seqsendmm}, {@code seqsinkmm}), run as separate processes from a directory where they were
  * built, so that the Java figures can be set beside them in the same run. Their figures are the
  * ones they print themselves, plus the CPU time (user + system) each used, from /proc: a peer that
  * exits is run under {@code sh}, which prints its own stat line after the peer, where the
  * children's times are; a peer that keeps running is read directly before it is stopped.
  */
 final class CPeers {
-  private static final List<String> PROGRAMS = List.of("seqsend", "seqsink", "seqsave", "mktrace");
+  private static final List<String> PROGRAMS =
+      List.of("seqsend", "seqsink", "seqsave", "mktrace", "seqsendmm", "seqsinkmm");
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
   /** /proc reports times in clock ticks of 1/100 s (USER_HZ, fixed by the kernel's ABI). */
   private static final long TICK_NANOS = 10_000_000;
@@ -66,6 +68,14 @@ final class CPeers {
     return sink;
   }
 
+  /** Starts {@code seqsinkmm endpoint batch} and returns once it listens. */
+  RunningPeer batchedSink(Path endpoint, int batch) throws IOException, InterruptedException {
+    RunningPeer sink = new RunningPeer("seqsinkmm", start("seqsinkmm", endpoint.toString(), Integer.toString(batch)),
+        false);
+    awaitListening(endpoint, sink);
+    return sink;
+  }
+
   /** Starts {@code seqsave endpoint out} and returns once it listens. */
   RunningPeer save(Path endpoint, Path out) throws IOException, InterruptedException {
     RunningPeer save = new RunningPeer("seqsave", startTimed("seqsave", endpoint.toString(), out.toString()), true);
@@ -78,8 +88,19 @@ final class CPeers {
    * time as {@code cpu_ns}.
    */
   Map<String, String> send(Path endpoint, long messages, int size) throws IOException, InterruptedException {
-    Process process = startTimed("seqsend", endpoint.toString(), Long.toString(messages), Integer.toString(size));
-    String[] lines = finish(process, "seqsend").split("\n");
+    return runTimed("seqsend", endpoint.toString(), Long.toString(messages), Integer.toString(size));
+  }
+
+  /** As {@link #send}, with {@code seqsendmm}: {@code batch} packets per sendmmsg() call. */
+  Map<String, String> sendBatched(Path endpoint, long messages, int size, int batch)
+      throws IOException, InterruptedException {
+    return runTimed("seqsendmm", endpoint.toString(), Long.toString(messages), Integer.toString(size),
+        Integer.toString(batch));
+  }
+
+  /** Runs a peer to its end: the figures of its first line, with its CPU time as {@code cpu_ns}. */
+  private Map<String, String> runTimed(String program, String... args) throws IOException, InterruptedException {
+    String[] lines = finish(startTimed(program, args), program).split("\n");
     Map<String, String> figures = figures(lines[0]);
     figures.put("cpu_ns", Long.toString(childrenCpuNanos(lines[lines.length - 1])));
     return figures;

@@ -49,17 +49,22 @@ final class Scenarios {
     }
   }
 
+  /** Packets per call of the C batching peers (seqsendmm, seqsinkmm). */
+  static final int C_BATCH = 64;
+
   static final List<Scenario> REPLAY = List.of(
       new Scenario("replay", "java TraceReplayer -> java sink", false, Scenarios::replayJavaToJava),
       new Scenario("replay", "java TraceReplayer -> C seqsink", true, Scenarios::replayJavaToC),
       new Scenario("replay", "C seqsend -> java sink", true, Scenarios::replayCToJava),
-      new Scenario("replay", "C seqsend -> C seqsink", true, Scenarios::replayCToC));
+      new Scenario("replay", "C seqsend -> C seqsink", true, Scenarios::replayCToC),
+      new Scenario("replay", "C seqsendmm -> C seqsink", true, Scenarios::replayBatchedCToC));
 
   static final List<Scenario> SAVE = List.of(
       new Scenario("save", "java sender -> java TraceRecorder", false, Scenarios::saveJavaToJava),
       new Scenario("save", "C seqsend -> java TraceRecorder", true, Scenarios::saveCToJava),
       new Scenario("save", "java sender -> C seqsave", true, Scenarios::saveJavaToC),
-      new Scenario("save", "C seqsend -> C seqsave", true, Scenarios::saveCToC));
+      new Scenario("save", "C seqsend -> C seqsave", true, Scenarios::saveCToC),
+      new Scenario("save", "C seqsend -> C seqsinkmm", true, Scenarios::receiveBatchedCToC));
 
   private final Path work;
   private final CPeers peers;
@@ -117,13 +122,38 @@ final class Scenarios {
   private Sample replayCToC(Workload load) throws IOException, InterruptedException {
     Path endpoint = endpoint();
     try (CPeers.RunningPeer sink = peers.sink(endpoint)) {
-      Map<String, String> sent = peers.send(endpoint, load.messages(), load.size());
-      Map<String, String> figures = sink.nextFigures();
-      JvmMemory.ThreadCost seqsink = cCost(sink.cpuNanos());
-      checkCount(figures, "count", load, "seqsink");
-      return new Sample("replay", load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
-          threads("C seqsend", sendCost(sent), "C seqsink", seqsink), -1);
+      return cToC("replay", load, "C seqsend", peers.send(endpoint, load.messages(), load.size()), sink, "seqsink");
     }
+  }
+
+  /** The sending side's batching limit: seqsendmm, {@link #C_BATCH} packets per sendmmsg(), into seqsink. */
+  private Sample replayBatchedCToC(Workload load) throws IOException, InterruptedException {
+    Path endpoint = endpoint();
+    try (CPeers.RunningPeer sink = peers.sink(endpoint)) {
+      Map<String, String> sent = peers.sendBatched(endpoint, load.messages(), load.size(), C_BATCH);
+      return cToC("replay", load, "C seqsendmm", sent, sink, "seqsink");
+    }
+  }
+
+  /**
+   * The receiving side's batching limit: seqsend into seqsinkmm, {@link #C_BATCH} packets per
+   * recvmmsg(). It writes no file, so it is a limit for the saver's receiving, not for its disk.
+   */
+  private Sample receiveBatchedCToC(Workload load) throws IOException, InterruptedException {
+    Path endpoint = endpoint();
+    try (CPeers.RunningPeer sink = peers.batchedSink(endpoint, C_BATCH)) {
+      return cToC("save", load, "C seqsend", peers.send(endpoint, load.messages(), load.size()), sink, "seqsinkmm");
+    }
+  }
+
+  /** A C sender's run into a running C sink: checked and timed by the sink's figures. */
+  private static Sample cToC(String mode, Workload load, String sender, Map<String, String> sent,
+      CPeers.RunningPeer sink, String sinkName) throws IOException {
+    Map<String, String> figures = sink.nextFigures();
+    JvmMemory.ThreadCost sinkCost = cCost(sink.cpuNanos());
+    checkCount(figures, "count", load, sinkName);
+    return new Sample(mode, load.size(), "", load.messages(), nanos(figures.get("elapsed_s")),
+        threads(sender, sendCost(sent), "C " + sinkName, sinkCost), -1);
   }
 
   private Sample saveJavaToJava(Workload load) throws IOException, InterruptedException {
