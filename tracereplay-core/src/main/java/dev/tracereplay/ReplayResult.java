@@ -9,30 +9,56 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * What a replay did: how many messages and bytes reached the sink, the version the sink answered
- * in the handshake, how many messages of each type were sent and, when the sink closed the
- * connection before the end, at which message.
+ * What a replay did: how many messages and bytes were sent, the version the sink answered in the
+ * handshake, how many messages of each type were sent, what its {@link dev.tracereplay.replay.ReplayShape
+ * shape} selected, dropped and altered, and how it ended: at the end of the selection, closed on
+ * purpose by a {@code close} fault, or at a send that failed because the sink had closed the
+ * connection.
+ *
+ * <p>Sent is not read: the kernel buffers what is sent, so when {@code replayTo} returns the sink
+ * may still be reading (wait for it on the sink's side), and a sink that closed the connection
+ * is noticed only by a later send. Message numbers are 1-based positions in the trace file.
  *
  * @param trace the trace file replayed
  * @param endpoint the sink's address
- * @param messagesSent messages sent, each one packet
- * @param bytesSent bytes of those packets (headers and payloads)
+ * @param messagesSent messages sent, each one packet (altered ones included)
+ * @param bytesSent bytes of those packets (headers and payloads), as sent
  * @param sinkVersion the version in the sink's handshake answer (unsigned)
- * @param messagesByType messages sent per header type number, in ascending number order
- * @param sinkClosedAtMessage the 1-based number of the message the sink refused by closing, or
- *     empty when every message was delivered
- * @param elapsed from connection to the last message sent
+ * @param messagesByType messages sent per header type number (as sent, e.g. 999 after an
+ *     {@code unknown-type} fault), in ascending number order
+ * @param sinkClosedAtMessage the message whose send failed because the sink had closed the
+ *     connection; empty when no send failed. Over a real socket this is the first send that
+ *     failed after the kernel's buffering, not the message the sink refused: the sink may have
+ *     closed while reading any message sent before it, and a sink that closes after the last
+ *     send is not noticed at all
+ * @param elapsed from the start of the replay to its last send
+ * @param messagesSelected messages of the file the selection took, up to where the replay ended
+ *     (sent, altered or dropped)
+ * @param messagesDropped messages a drop fault kept from the sink (counted in later headers)
+ * @param messagesAltered messages whose bytes a fault changed ({@code dropped_count} rewrites after
+ *     a drop not counted)
+ * @param closedAfterMessage the position after which a {@code close} fault closed the connection
+ *     on purpose; empty when none did
  */
 public record ReplayResult(Path trace, String endpoint, long messagesSent, long bytesSent, int sinkVersion,
-    Map<Integer, Long> messagesByType, OptionalLong sinkClosedAtMessage, Duration elapsed) {
+    Map<Integer, Long> messagesByType, OptionalLong sinkClosedAtMessage, Duration elapsed, long messagesSelected,
+    long messagesDropped, long messagesAltered, OptionalLong closedAfterMessage) {
 
   public ReplayResult {
     messagesByType = Collections.unmodifiableMap(new TreeMap<>(messagesByType));
   }
 
-  /** Whether every message of the trace was sent: the sink did not close early. */
+  /**
+   * Whether every message the replay meant to send was sent: no send failed because the sink had
+   * closed the connection. A replay that a {@code close} fault ended is complete in this sense.
+   */
   public boolean deliveredAll() {
     return sinkClosedAtMessage.isEmpty();
+  }
+
+  /** Whether a {@code close} fault closed the connection on purpose. */
+  public boolean closedOnPurpose() {
+    return closedAfterMessage.isPresent();
   }
 
   /** Messages of this type sent. */
@@ -44,6 +70,10 @@ public record ReplayResult(Path trace, String endpoint, long messagesSent, long 
   public String toString() {
     return "ReplayResult[" + trace + " -> " + endpoint + ": " + messagesSent + " messages, " + bytesSent
         + " bytes, sink version " + Integer.toUnsignedString(sinkVersion)
-        + (deliveredAll() ? "" : ", sink closed at message " + sinkClosedAtMessage.getAsLong()) + "]";
+        + (messagesDropped == 0 ? "" : ", " + messagesDropped + " dropped")
+        + (messagesAltered == 0 ? "" : ", " + messagesAltered + " altered")
+        + (closedOnPurpose() ? ", closed on purpose after message " + closedAfterMessage.getAsLong() : "")
+        + (deliveredAll() ? "" : ", a send failed at message " + sinkClosedAtMessage.getAsLong()
+            + ": the sink had closed the connection") + "]";
   }
 }

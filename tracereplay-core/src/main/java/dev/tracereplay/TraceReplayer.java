@@ -1,60 +1,61 @@
 package dev.tracereplay;
 
-import dev.tracereplay.channel.PeerClosedException;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.file.TraceConfig;
-import dev.tracereplay.file.TraceFileReader;
-import dev.tracereplay.file.TraceFormat;
-import dev.tracereplay.wire.Handshake;
-import dev.tracereplay.wire.HandshakeException;
-import dev.tracereplay.wire.MessageHeader;
+import dev.tracereplay.replay.Fault;
+import dev.tracereplay.replay.MessageRange;
+import dev.tracereplay.replay.Pacing;
+import dev.tracereplay.replay.ReplayClock;
+import dev.tracereplay.replay.ReplayShape;
+import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
- * Streams a recorded trace into a listening sink exactly as runsc sent it: the handshake with the
- * file's version, then every record as one packet, byte for byte, in order.
+ * Streams a recorded trace into a listening sink as runsc sent it: the handshake with the file's
+ * version, then every record as one packet, byte for byte, in order; or shaped, to test how a
+ * sink copes: only some messages, with faults, at a pace (see {@link ReplayShape}).
  *
  * <pre>{@code
  * ReplayResult result = TraceReplayer.replay(Path.of("client-0001"), Path.of("/tmp/sink.sock"));
  *
  * TraceReplayer replayer = TraceReplayer.of(trace).withSendTimeout(Duration.ofSeconds(5));
  * replayer.replayTo(endpoint);   // as often as needed, from any thread
+ *
+ * TraceReplayer underLoad = replayer
+ *     .withFaults(Fault.drop(2, 3), Fault.corrupt(7), Fault.closeAfter(10))
+ *     .withTypes(MessageType.SYSCALL_OPEN, MessageType.CONTAINER_START)
+ *     .withSpeed(2);
  * }</pre>
  *
+ * <p>A replay returns when everything is <em>sent</em>, not when the sink has read it: the kernel
+ * buffers packets, and the sink reads them on its own threads. Wait for the sink before checking
+ * what it did (e.g. {@code SinkServer.awaitNoClients}, {@code RecordingSink.awaitMessages}).
+ *
  * <p>The trace is read in large batches and never held in memory whole. Instances are immutable
- * and thread-safe; each replay opens the file anew, so one replayer may run several replays at
- * once. Failures are {@link ReplayException}s naming the trace, the sink and the message reached,
- * or {@link dev.tracereplay.file.TraceFileException}s naming the file offset and record.
+ * and thread-safe: every {@code with…} method returns a new replayer. A regular file is opened
+ * anew by each replay, so one replayer may run several replays at once; a trace that is not a
+ * regular file (a FIFO, a pipe such as {@code <(cat f)}, {@code /dev/stdin}) is read once, by
+ * the first replay (or {@link #config()}), and can be replayed only once. Failures are
+ * {@link ReplayException}s naming the trace, the sink and the message reached, or
+ * {@link dev.tracereplay.file.TraceFileException}s naming the file offset and record; a shape
+ * that does not fit the trace is a {@link dev.tracereplay.replay.ShapeException}, thrown before
+ * connecting.
  */
 public final class TraceReplayer {
-  private static final int COUNTED_TYPES = 64;
+  private final TraceSource source;
+  private final ReplaySettings settings;
 
-  private final Path trace;
-  private final TraceConfig config;
-  private final Duration handshakeTimeout;
-  private final Duration sendTimeout;
-  private final int maxRecordSize;
-  private final boolean earlyCloseAllowed;
-  private final ReplayListener listener;
-
-  private TraceReplayer(Path trace, TraceConfig config, Duration handshakeTimeout, Duration sendTimeout,
-      int maxRecordSize, boolean earlyCloseAllowed, ReplayListener listener) {
-    this.trace = trace;
-    this.config = config;
-    this.handshakeTimeout = handshakeTimeout;
-    this.sendTimeout = sendTimeout;
-    this.maxRecordSize = maxRecordSize;
-    this.earlyCloseAllowed = earlyCloseAllowed;
-    this.listener = listener;
+  private TraceReplayer(TraceSource source, ReplaySettings settings) {
+    this.source = source;
+    this.settings = settings;
   }
 
   /** Replays {@code trace} into the sink listening at {@code endpoint}, with default settings. */
@@ -63,187 +64,172 @@ public final class TraceReplayer {
   }
 
   /**
-   * A replayer of {@code trace}; its signature and config are checked now.
+   * A replayer of {@code trace}. A regular file's signature and config are checked now; a file
+   * that can be read only once (a pipe) is not opened before it is needed.
    *
    * @throws dev.tracereplay.file.TraceFileException when the file is not a valid trace
    * @throws IOException when it cannot be read
    */
   public static TraceReplayer of(Path trace) throws IOException {
-    return of(trace, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
-  }
-
-  private static TraceReplayer of(Path trace, int maxRecordSize) throws IOException {
-    try (TraceFileReader reader = TraceFileReader.open(trace, maxRecordSize)) {
-      return new TraceReplayer(trace, reader.config(), Duration.ofSeconds(30), Duration.ofSeconds(60),
-          maxRecordSize, false, new ReplayListener() {});
-    }
+    return new TraceReplayer(TraceSource.of(trace), new ReplaySettings());
   }
 
   /** The trace file. */
   public Path trace() {
-    return trace;
+    return source.path;
   }
 
-  /** The trace's config; its version is the one sent in the handshake. */
-  public TraceConfig config() {
-    return config;
+  /**
+   * The trace's config; its version is the one sent in the handshake (unless a
+   * {@code handshake-version} fault says otherwise). A file that can be read only once is opened
+   * here if it is not yet: set {@link #withMaxRecordSize} before.
+   */
+  public TraceConfig config() throws IOException {
+    return source.config(settings.maxRecordSize);
+  }
+
+  /** How this replayer shapes its replays; {@link ReplayShape#AS_RECORDED} by default. */
+  public ReplayShape shape() {
+    return settings.shape;
   }
 
   /** How long to wait for the sink's handshake answer (default 30 s). */
   public TraceReplayer withHandshakeTimeout(Duration timeout) {
-    return new TraceReplayer(trace, config, Objects.requireNonNull(timeout), sendTimeout, maxRecordSize,
-        earlyCloseAllowed, listener);
+    Objects.requireNonNull(timeout, "timeout");
+    return with(s -> s.handshakeTimeout = timeout);
   }
 
   /** How long one send may block on a sink that stopped reading (default 60 s). */
   public TraceReplayer withSendTimeout(Duration timeout) {
-    return new TraceReplayer(trace, config, handshakeTimeout, Objects.requireNonNull(timeout), maxRecordSize,
-        earlyCloseAllowed, listener);
+    Objects.requireNonNull(timeout, "timeout");
+    return with(s -> s.sendTimeout = timeout);
   }
 
-  /** The largest record accepted from the trace (default 1 MiB, as gVisor). */
-  public TraceReplayer withMaxRecordSize(int bytes) throws IOException {
-    return of(trace, bytes).withHandshakeTimeout(handshakeTimeout).withSendTimeout(sendTimeout)
-        .withEarlyCloseAllowed(earlyCloseAllowed).withListener(listener);
+  /** The largest record accepted from the trace (default 1 MiB, as gVisor), checked as each record is read. */
+  public TraceReplayer withMaxRecordSize(int bytes) {
+    if (bytes < 1 || bytes > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("a record limit is from 1 byte to about 2 GiB, was " + bytes);
+    }
+    return with(s -> s.maxRecordSize = bytes);
   }
 
   /**
    * Whether a sink closing the connection before the last message ends the replay normally,
    * with {@link ReplayResult#sinkClosedAtMessage()} set, instead of a {@link ReplayException}
-   * (default false).
+   * (default false). After a packet that a fault made malformed has been sent, a sink closing
+   * the connection always ends the replay normally: closing is a sink's answer to such a packet.
    */
   public TraceReplayer withEarlyCloseAllowed(boolean allowed) {
-    return new TraceReplayer(trace, config, handshakeTimeout, sendTimeout, maxRecordSize, allowed, listener);
+    return with(s -> s.earlyCloseAllowed = allowed);
   }
 
   /** Follows the replay's progress. */
   public TraceReplayer withListener(ReplayListener listener) {
-    return new TraceReplayer(trace, config, handshakeTimeout, sendTimeout, maxRecordSize, earlyCloseAllowed,
-        Objects.requireNonNull(listener));
+    Objects.requireNonNull(listener, "listener");
+    return with(s -> s.listener = listener);
+  }
+
+  /** Replays shaped by {@code shape}: its selection, faults, pacing and seed, replacing this replayer's. */
+  public TraceReplayer withShape(ReplayShape shape) {
+    Objects.requireNonNull(shape, "shape");
+    return with(s -> s.shape = shape);
+  }
+
+  /**
+   * Replays with these faults (and no others), e.g. {@code withFaults(Fault.drop(2, 3), Fault.closeAfter(10))}.
+   *
+   * @throws dev.tracereplay.replay.ShapeException when faults contradict each other
+   */
+  public TraceReplayer withFaults(Fault... faults) {
+    return withShape(settings.shape.withFaults(List.of(faults)));
+  }
+
+  /** The seed that {@link Fault#dropRandomly} draws from (default {@link ReplayShape#DEFAULT_SEED}). */
+  public TraceReplayer withSeed(long seed) {
+    return withShape(settings.shape.withSeed(seed));
+  }
+
+  /** Replays only messages of these types (none given: every type). */
+  public TraceReplayer withTypes(MessageType... types) {
+    return withShape(settings.shape.withTypes(Arrays.stream(types).map(MessageType::number).collect(Collectors.toSet())));
+  }
+
+  /** Replays only messages with these header type numbers, also numbers no {@link MessageType} has (none: every type). */
+  public TraceReplayer withTypeNumbers(int... types) {
+    return withShape(settings.shape.withTypes(Arrays.stream(types).boxed().collect(Collectors.toSet())));
+  }
+
+  /** Replays only the messages at these positions in the file, e.g. {@code withMessages(MessageRange.of(10, 20))}. */
+  public TraceReplayer withMessages(MessageRange messages) {
+    return withShape(settings.shape.withMessages(messages));
+  }
+
+  /**
+   * Replays at {@code factor} times the recorded pace, from each message's
+   * {@code context_data.time_ns} (see {@link Pacing.Speed}); the trace's selected messages must
+   * carry a time, which {@code replayTo} checks before connecting.
+   */
+  public TraceReplayer withSpeed(double factor) {
+    return withShape(settings.shape.withPacing(Pacing.speed(factor)));
+  }
+
+  /** Replays {@code messagesPerSecond} messages a second, evenly (see {@link Pacing.Rate}). */
+  public TraceReplayer withRate(double messagesPerSecond) {
+    return withShape(settings.shape.withPacing(Pacing.rate(messagesPerSecond)));
+  }
+
+  /** The clock pacing and stalls wait by (default {@link ReplayClock#system()}); tests inject their own. */
+  public TraceReplayer withClock(ReplayClock clock) {
+    Objects.requireNonNull(clock, "clock");
+    return with(s -> s.clock = clock);
   }
 
   /**
    * Connects to the sink listening at {@code endpoint}, replays the trace and closes the
-   * connection (the sink then sees the end of the session, as when a sandbox exits).
+   * connection (the sink then sees the end of the session, as when a sandbox exits). Returns when
+   * every message is sent; the sink may still be reading: wait for it before checking what it did.
    *
    * @throws ReplayException when nothing listens there, or the sink fails the replay
+   * @throws dev.tracereplay.replay.ShapeException before connecting, when the shape does not fit
+   *     the trace
    */
   public ReplayResult replayTo(Path endpoint) throws IOException {
-    SeqPacketChannel channel;
-    try {
-      channel = UnixSeqPacketChannel.connect(endpoint);
-    } catch (IOException e) {
-      throw new ReplayException("replaying " + trace + ": " + e.getMessage() + " (no message sent)", null, e);
-    }
-    try (channel) {
-      return replayTo(channel);
+    try (ReplayRun run = ReplayRun.prepare(source, settings)) {
+      SeqPacketChannel channel;
+      try {
+        channel = UnixSeqPacketChannel.connect(endpoint);
+      } catch (IOException e) {
+        throw new ReplayException("replaying " + trace() + ": " + e.getMessage() + " (no message sent)", null, e);
+      }
+      try (channel) {
+        return run.over(channel);
+      }
     }
   }
 
   /**
-   * Replays the trace over an open channel, e.g. an in-memory one. The channel is left open:
-   * close it to end the session.
+   * Replays the trace over an open channel, e.g. an in-memory one. The channel is left open
+   * (close it to end the session), unless a {@code close} fault closes it. Returns when every
+   * message is sent, not when the peer has read it.
    *
    * @throws ReplayException when the handshake fails or the sink closes or stops reading
+   * @throws dev.tracereplay.replay.ShapeException when the shape does not fit the trace, before
+   *     anything is sent
    */
   public ReplayResult replayTo(SeqPacketChannel channel) throws IOException {
-    long start = System.nanoTime();
-    String endpoint = channel.peerAddress();
-    try (TraceFileReader reader = TraceFileReader.open(trace, maxRecordSize)) {
-      int sinkVersion = handshake(channel, reader.config().version(), endpoint);
-      listener.handshakeCompleted(sinkVersion);
-      channel.setSendTimeout(sendTimeout);
-      long[] counts = new long[COUNTED_TYPES];
-      Map<Integer, Long> otherCounts = new HashMap<>();
-      long messages = 0;
-      long bytes = 0;
-      while (reader.next()) {
-        ByteBuffer packet = reader.record();
-        int length = packet.remaining();
-        int type = length >= 4 ? MessageHeader.messageType(packet, packet.position()) : 0;
-        try {
-          channel.send(packet);
-        } catch (PeerClosedException e) {
-          ReplayResult partial = result(endpoint, messages, bytes, sinkVersion, counts, otherCounts,
-              OptionalLong.of(messages + 1), start);
-          if (earlyCloseAllowed) {
-            return partial;
-          }
-          throw new ReplayException("replaying " + trace + ": the sink at " + endpoint
-              + " closed the connection at message " + (messages + 1) + " (" + messages + " delivered)",
-              partial, e);
-        } catch (SocketTimeoutException e) {
-          throw new ReplayException("replaying " + trace + ": the sink at " + endpoint + " stopped reading:"
-              + " sending message " + (messages + 1) + " timed out after " + sendTimeout.toMillis() + " ms ("
-              + messages + " delivered)", result(endpoint, messages, bytes, sinkVersion, counts, otherCounts,
-              OptionalLong.empty(), start), e);
-        } catch (IOException e) {
-          throw new ReplayException("replaying " + trace + ": sending message " + (messages + 1) + " to "
-              + endpoint + " failed: " + e.getMessage() + " (" + messages + " delivered)",
-              result(endpoint, messages, bytes, sinkVersion, counts, otherCounts, OptionalLong.empty(), start), e);
-        }
-        messages++;
-        bytes += length;
-        if (type < COUNTED_TYPES) {
-          counts[type]++;
-        } else {
-          otherCounts.merge(type, 1L, Long::sum);
-        }
-        listener.messageSent(messages);
-      }
-      return result(endpoint, messages, bytes, sinkVersion, counts, otherCounts, OptionalLong.empty(), start);
+    try (ReplayRun run = ReplayRun.prepare(source, settings)) {
+      return run.over(channel);
     }
   }
 
-  /** Sends the client handshake and returns the sink's version. */
-  private int handshake(SeqPacketChannel channel, int version, String endpoint) throws IOException {
-    String context = "replaying " + trace + ": ";
-    try {
-      channel.send(Handshake.encode(version));
-      channel.setReceiveTimeout(handshakeTimeout);
-      ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE);
-      int length = channel.receive(answer);
-      if (length < 0) {
-        throw new ReplayException(context + "the sink at " + endpoint + " closed the connection instead of"
-            + " answering the handshake (an answer of version 0 is an empty packet and looks the same)", null, null);
-      }
-      if (length >= Handshake.MAX_SIZE) {
-        throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with a message"
-            + " too big (" + length + " bytes or more)", null, null);
-      }
-      int sinkVersion = Handshake.decode(answer.flip());
-      if (!Handshake.isSupported(sinkVersion)) {
-        throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with version "
-            + Integer.toUnsignedString(sinkVersion) + "; the minimum supported is "
-            + Handshake.MIN_SUPPORTED_VERSION, null, null);
-      }
-      return sinkVersion;
-    } catch (SocketTimeoutException e) {
-      throw new ReplayException(context + "the sink at " + endpoint + " did not answer the handshake within "
-          + handshakeTimeout.toMillis() + " ms", null, e);
-    } catch (PeerClosedException e) {
-      throw new ReplayException(context + "the sink at " + endpoint + " closed the connection before the"
-          + " handshake", null, e);
-    } catch (HandshakeException e) {
-      throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with something"
-          + " that is not a gvisor.common.Handshake: " + e.getMessage(), null, e);
-    }
-  }
-
-  private ReplayResult result(String endpoint, long messages, long bytes, int sinkVersion, long[] counts,
-      Map<Integer, Long> otherCounts, OptionalLong closedAt, long start) {
-    Map<Integer, Long> byType = new HashMap<>(otherCounts);
-    for (int type = 0; type < counts.length; type++) {
-      if (counts[type] > 0) {
-        byType.put(type, counts[type]);
-      }
-    }
-    return new ReplayResult(trace, endpoint, messages, bytes, sinkVersion, byType, closedAt,
-        Duration.ofNanos(System.nanoTime() - start));
+  private TraceReplayer with(Consumer<ReplaySettings> change) {
+    ReplaySettings changed = settings.copy();
+    change.accept(changed);
+    return new TraceReplayer(source, changed);
   }
 
   @Override
   public String toString() {
-    return "TraceReplayer[" + trace + ", version " + Integer.toUnsignedString(config.version()) + "]";
+    return "TraceReplayer[" + trace() + (settings.shape.isAsRecorded() ? "" : ", " + settings.shape) + "]";
   }
 }

@@ -194,6 +194,15 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
     }
   }
 
+  /**
+   * Lets packets of up to {@code bytes} be sent: a SOCK_SEQPACKET packet must fit in the socket's
+   * send buffer (SO_SNDBUF), or send(2) fails with EMSGSIZE, and the default buffer (about 208 KiB)
+   * holds less than a 1 MiB record. The kernel caps the buffer at {@code net.core.wmem_max}.
+   */
+  public void setSendBufferSize(int bytes) throws IOException {
+    socket.setSendBufferSize(bytes);
+  }
+
   @Override
   public String peerAddress() {
     return peerAddress;

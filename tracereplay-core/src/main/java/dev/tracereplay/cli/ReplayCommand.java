@@ -3,12 +3,16 @@ package dev.tracereplay.cli;
 import dev.tracereplay.ReplayListener;
 import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.replay.ReplayShape;
+import dev.tracereplay.replay.ShapeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,12 +30,20 @@ import picocli.CommandLine.Spec;
             + " shows what gVisor's shows (gVisor writes every number, which dominates the time of a long"
             + " replay), and a trace of one or two messages prints exactly gVisor's bytes.",
         "A failure says which message could not be sent and why (nothing listening, the sink closed the"
-            + " connection, or stopped reading for --send-timeout)."},
+            + " connection, or stopped reading for --send-timeout).",
+        "To test how a sink copes, shape the replay: --types and --messages select what is sent (byte for"
+            + " byte: leaving a message out is not a drop), --fault adds faults (dropped points, counted in later"
+            + " headers' dropped_count as runsc does; malformed or unknown points; pauses; a sandbox dying with"
+            + " close@N; another handshake version), --speed or --rate set the pace. A shaped replay says on"
+            + " stderr what it selected, dropped and altered. Sent is not read: the sink may still be reading"
+            + " when the replay prints Done."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
-        " 0:Every message was delivered.",
+        " 0:Every message was sent as the faults intend (a close@N fault ends the replay on purpose; after a"
+            + " packet a fault made malformed, the sink closing the connection is its answer, not a failure).",
         ExitCodes.FAILURE_LINE + " E.g. nothing listens at --endpoint, or the trace is bad.",
-        ExitCodes.USAGE_LINE,
+        " 2:Usage error: an unknown, missing or invalid option, e.g. a --fault that does not parse (the grammar"
+            + " follows), or --speed for a trace whose messages carry no time (use --rate).",
         ExitCodes.BUG_LINE})
 final class ReplayCommand implements Callable<Integer> {
   private static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
@@ -55,22 +67,59 @@ final class ReplayCommand implements Callable<Integer> {
           + " 0 waits forever).")
   Duration sendTimeout;
 
+  @Mixin ShapeOptions shaping;
+
+  @ArgGroup(exclusive = true)
+  Pace pace = new Pace();
+
+  /** How fast: one of the two, or neither (as fast as the sink takes it). */
+  static final class Pace {
+    @Option(names = "--speed", paramLabel = "X",
+        description = "Replay at X times the recorded pace (1: real time), from the messages' context_data.time_ns;"
+            + " a trace whose selected messages carry no time is a usage error: use --rate.")
+    Double speed;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Replay N messages a second, evenly.")
+    Double rate;
+  }
+
   @Override
   public Integer call() throws IOException {
-    TraceReplayer replayer = TraceReplayer.of(input.trace());
-    if (input.maxRecordSize != TraceFormat.DEFAULT_MAX_RECORD_SIZE) {
-      replayer = replayer.withMaxRecordSize(input.maxRecordSize);
-    }
+    ReplayShape shape = shaping.shape(spec.commandLine(), pace.speed, pace.rate);
     Progress progress = new Progress(spec.commandLine().getOut());
+    ReplayResult result;
     try {
-      ReplayResult result = replayer.withHandshakeTimeout(handshakeTimeout).withSendTimeout(sendTimeout)
-          .withListener(progress).replayTo(endpoint);
-      progress.finish(result.messagesSent());
-      return ExitCodes.OK;
+      result = TraceReplayer.of(input.trace()).withMaxRecordSize(input.maxRecordSize).withShape(shape)
+          .withHandshakeTimeout(handshakeTimeout).withSendTimeout(sendTimeout).withListener(progress)
+          .replayTo(endpoint);
+    } catch (ShapeException e) {
+      throw ShapeOptions.usageError(spec.commandLine(), e);
     } catch (IOException e) {
       progress.interrupted();
       throw e;
     }
+    progress.finish(result.messagesSent());
+    if (!shape.isAsRecorded()) {
+      Output.print(spec.commandLine().getErr(), summary(result) + "\n");
+    }
+    return ExitCodes.OK;
+  }
+
+  /** What a shaped replay did, for stderr (stdout keeps gVisor's lines). */
+  static String summary(ReplayResult result) {
+    List<String> parts = new ArrayList<>();
+    parts.add(result.messagesSelected() + " selected");
+    parts.add(result.messagesDropped() + " dropped");
+    parts.add(result.messagesAltered() + " altered");
+    String line = "Sent " + result.messagesSent() + " messages (" + String.join(", ", parts) + ")";
+    if (result.closedOnPurpose()) {
+      line += "; closed the connection after message " + result.closedAfterMessage().getAsLong() + " on purpose";
+    }
+    if (!result.deliveredAll()) {
+      line += "; the sink had closed the connection after a malformed message: sending message "
+          + result.sinkClosedAtMessage().getAsLong() + " failed, and nothing after it was sent";
+    }
+    return line + ".";
   }
 
   /** gVisor's output: the handshake line, the counter (throttled), the end. */

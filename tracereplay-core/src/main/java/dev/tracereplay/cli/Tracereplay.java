@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
 public final class Tracereplay implements Callable<Integer> {
 
   /** The subcommands' names, in the order the usage lists them. */
-  static final List<String> COMMANDS = List.of("save", "replay", "record", "points", "print", "stats", "verify", "repair",
-      "demo", "help");
+  static final List<String> COMMANDS = List.of("save", "replay", "filter", "record", "points", "print", "stats",
+      "verify", "repair", "demo", "help");
 
   @Spec CommandSpec spec;
 
@@ -79,6 +79,7 @@ public final class Tracereplay implements Callable<Integer> {
     return switch (name) {
       case "save" -> new SaveCommand();
       case "replay" -> new ReplayCommand();
+      case "filter" -> new FilterCommand();
       case "record" -> new RecordCommand();
       case "points" -> new PointsCommand();
       case "print" -> new PrintCommand();

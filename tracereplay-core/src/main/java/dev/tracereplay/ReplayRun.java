@@ -1,0 +1,292 @@
+package dev.tracereplay;
+
+import dev.tracereplay.channel.PeerClosedException;
+import dev.tracereplay.channel.SeqPacketChannel;
+import dev.tracereplay.channel.UnixSeqPacketChannel;
+import dev.tracereplay.file.TraceFileReader;
+import dev.tracereplay.replay.ReplayPlan;
+import dev.tracereplay.replay.ShapeException;
+import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.wire.HandshakeException;
+import dev.tracereplay.wire.MessageHeader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * One replay of a {@link TraceReplayer}: its reader, opened once, the plan of its shape, and what
+ * it has sent. {@link #prepare} reads what must be known before connecting (a paced replay's
+ * first time); {@link #over} handshakes and sends. Used by one thread, once.
+ *
+ * <p>The send loop of a replay as recorded hands each record to the channel straight from the
+ * reader's buffer; a shaped replay asks the plan first, and still sends the records it leaves
+ * untouched from the reader's buffer.
+ */
+final class ReplayRun implements Closeable {
+  private static final int COUNTED_TYPES = 64;
+  /** How much of a file that can be read only once is held in memory looking for a first time. */
+  static final int LOOK_AHEAD_LIMIT = 16 << 20;
+  /** The largest packet a socket's default send buffer (net.core.wmem_default, 208 KiB) surely takes. */
+  private static final int DEFAULT_SEND_BUFFER_FITS = 200_000;
+
+  private final Path trace;
+  private final ReplaySettings settings;
+  private final TraceFileReader reader;
+  /** Null for a replay as recorded. */
+  private final ReplayPlan plan;
+  /** Records read before connecting (from a file that can be read only once), in order. */
+  private final List<ByteBuffer> ahead = new ArrayList<>();
+  private final long[] counts = new long[COUNTED_TYPES];
+  private final Map<Integer, Long> otherCounts = new HashMap<>();
+
+  private SeqPacketChannel channel;
+  /** The channel when it is a socket, whose send buffer bounds the packet size; else null. */
+  private UnixSeqPacketChannel socket;
+  private int sendBufferFits = DEFAULT_SEND_BUFFER_FITS;
+  private String endpoint;
+  private int sinkVersion;
+  private long start;
+  private long sent;
+  private long bytes;
+  private long lastTaken;
+  private boolean faultySent;
+  private OptionalLong sinkClosedAt = OptionalLong.empty();
+  private OptionalLong closedAfter = OptionalLong.empty();
+
+  private ReplayRun(Path trace, ReplaySettings settings, TraceFileReader reader) {
+    this.trace = trace;
+    this.settings = settings;
+    this.reader = reader;
+    this.plan = settings.shape.isAsRecorded() ? null : settings.shape.plan(settings.clock);
+  }
+
+  /**
+   * Opens the trace for one replay and checks the shape against it: a replay paced by the
+   * messages' times needs a selected message with a time.
+   *
+   * @throws ShapeException when none has one
+   */
+  static ReplayRun prepare(TraceSource source, ReplaySettings settings) throws IOException {
+    TraceFileReader reader = source.open(settings.maxRecordSize);
+    try {
+      ReplayRun run = new ReplayRun(source.path, settings, reader);
+      if (run.plan != null && run.plan.pacesByTime()) {
+        run.findATime(source);
+      }
+      return run;
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Looks for a selected message with a time: through a second reader of a regular file, or, in a
+   * file that can be read only once, through the replay's own reader, keeping what it read.
+   */
+  private void findATime(TraceSource source) throws IOException {
+    long selected = 0;
+    long held = 0;
+    try (TraceFileReader look = source.isReopenable() ? source.open(settings.maxRecordSize) : null) {
+      TraceFileReader records = look != null ? look : reader;
+      while (records.next()) {
+        ByteBuffer record = records.record();
+        if (records == reader) {
+          held += record.remaining();
+          if (held > LOOK_AHEAD_LIMIT) {
+            throw noTime("the first " + (LOOK_AHEAD_LIMIT >> 20) + " MiB of " + trace + " (not a regular file:"
+                + " it is read once, so the replay holds what it reads before connecting) hold no selected"
+                + " message with a time; save it to a file, or");
+          }
+          ahead.add(ByteBuffer.allocate(record.remaining()).put(record.duplicate()).flip());
+        }
+        if (records.recordNumber() > settings.shape.messages().to()) {
+          break;
+        }
+        if (plan.selects(records.recordNumber(), record)) {
+          selected++;
+          if (ReplayPlan.timeNs(record).isPresent()) {
+            return;
+          }
+        }
+      }
+    }
+    throw noTime("none of the " + selected + " messages selected from " + trace + " has one (the trace session"
+        + " did not ask for the time context field):");
+  }
+
+  private ShapeException noTime(String why) {
+    String speed = settings.shape.pacing().toString();
+    return new ShapeException(ShapeException.Part.SPEED, speed.substring(speed.indexOf(' ') + 1), "a replay at "
+        + speed + " follows the messages' context_data.time_ns, but " + why + " pace it by rate instead");
+  }
+
+  /**
+   * Handshakes over {@code channel} and sends what the shape selects, as it says; closes the
+   * channel only for a {@code close} fault.
+   */
+  ReplayResult over(SeqPacketChannel channel) throws IOException {
+    this.channel = channel;
+    this.socket = channel instanceof UnixSeqPacketChannel unix ? unix : null;
+    this.endpoint = channel.peerAddress();
+    this.start = settings.clock.nanoTime();
+    sinkVersion = handshake(settings.shape.handshakeVersion(reader.config().version()));
+    settings.listener.handshakeCompleted(sinkVersion);
+    channel.setSendTimeout(settings.sendTimeout);
+    for (int i = 0; i < ahead.size(); i++) {
+      if (!step(i + 1, ahead.get(i))) {
+        return result();
+      }
+    }
+    if (plan == null) {
+      while (reader.next()) {
+        if (!send(reader.recordNumber(), reader.record())) {
+          break;
+        }
+      }
+    } else {
+      while (reader.next() && step(reader.recordNumber(), reader.record())) {
+        // step sends, drops or stops
+      }
+    }
+    return result();
+  }
+
+  /** One record of a shaped replay; false when the replay is over. */
+  private boolean step(long number, ByteBuffer record) throws IOException {
+    long alteredBefore = plan.messagesAltered();
+    ReplayPlan.Action action = plan.decide(number, record);
+    if (action == ReplayPlan.Action.STOP) {
+      return false;
+    }
+    lastTaken = number;
+    if (action == ReplayPlan.Action.SEND || action == ReplayPlan.Action.SEND_ALTERED) {
+      try {
+        plan.awaitTurn(record);
+      } catch (InterruptedIOException e) {
+        throw new ReplayException(context() + "interrupted waiting to send message " + number + " (" + sent
+            + " sent)", result(), e);
+      }
+      if (!send(number, action == ReplayPlan.Action.SEND ? record : plan.alteredPacket())) {
+        return false;
+      }
+      faultySent |= plan.messagesAltered() != alteredBefore;
+    }
+    if (plan.closesAfter()) {
+      channel.close();
+      closedAfter = OptionalLong.of(number);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Sends one packet; false when the sink had closed the connection and that ends the replay
+   * normally: when early closes are allowed, or after a packet a fault made malformed (to which
+   * closing is a sink's answer).
+   */
+  private boolean send(long number, ByteBuffer packet) throws IOException {
+    lastTaken = number;
+    int length = packet.remaining();
+    int type = length >= 4 ? MessageHeader.messageType(packet, packet.position()) : 0;
+    try {
+      if (length > sendBufferFits && socket != null) {
+        socket.setSendBufferSize(length + 4096);
+        sendBufferFits = length;
+      }
+      channel.send(packet);
+    } catch (PeerClosedException e) {
+      sinkClosedAt = OptionalLong.of(number);
+      if (settings.earlyCloseAllowed || faultySent) {
+        return false;
+      }
+      throw new ReplayException(context() + "the sink at " + endpoint + " had closed the connection: sending"
+          + " message " + number + " failed (" + sent + " sent before it, which the sink may not all have read)",
+          result(), e);
+    } catch (SocketTimeoutException e) {
+      throw new ReplayException(context() + "the sink at " + endpoint + " stopped reading: sending message "
+          + number + " timed out after " + settings.sendTimeout.toMillis() + " ms (" + sent + " sent)", result(), e);
+    } catch (IOException e) {
+      String hint = length > DEFAULT_SEND_BUFFER_FITS && socket != null ? ". A packet of " + length + " bytes needs"
+          + " a socket send buffer as large, which the kernel caps at net.core.wmem_max: raise it (sysctl -w"
+          + " net.core.wmem_max=" + 2 * length + ")" : "";
+      throw new ReplayException(context() + "sending message " + number + " to " + endpoint + " failed: "
+          + e.getMessage() + " (" + sent + " sent)" + hint, result(), e);
+    }
+    sent++;
+    bytes += length;
+    if (type < COUNTED_TYPES) {
+      counts[type]++;
+    } else {
+      otherCounts.merge(type, 1L, Long::sum);
+    }
+    settings.listener.messageSent(sent);
+    return true;
+  }
+
+  /** Sends the client handshake and returns the sink's version. */
+  private int handshake(int version) throws IOException {
+    String context = context();
+    Duration timeout = settings.handshakeTimeout;
+    try {
+      channel.send(Handshake.encode(version));
+      channel.setReceiveTimeout(timeout);
+      ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE);
+      int length = channel.receive(answer);
+      if (length < 0) {
+        throw new ReplayException(context + "the sink at " + endpoint + " closed the connection instead of"
+            + " answering the handshake (an answer of version 0 is an empty packet and looks the same)", null, null);
+      }
+      if (length >= Handshake.MAX_SIZE) {
+        throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with a message"
+            + " too big (" + length + " bytes or more)", null, null);
+      }
+      int sinkVersion = Handshake.decode(answer.flip());
+      if (!Handshake.isSupported(sinkVersion)) {
+        throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with version "
+            + Integer.toUnsignedString(sinkVersion) + "; the minimum supported is "
+            + Handshake.MIN_SUPPORTED_VERSION, null, null);
+      }
+      return sinkVersion;
+    } catch (SocketTimeoutException e) {
+      throw new ReplayException(context + "the sink at " + endpoint + " did not answer the handshake within "
+          + timeout.toMillis() + " ms", null, e);
+    } catch (PeerClosedException e) {
+      throw new ReplayException(context + "the sink at " + endpoint + " closed the connection before the"
+          + " handshake", null, e);
+    } catch (HandshakeException e) {
+      throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with something"
+          + " that is not a gvisor.common.Handshake: " + e.getMessage(), null, e);
+    }
+  }
+
+  private String context() {
+    return "replaying " + trace + ": ";
+  }
+
+  private ReplayResult result() {
+    Map<Integer, Long> byType = new HashMap<>(otherCounts);
+    for (int type = 0; type < counts.length; type++) {
+      if (counts[type] > 0) {
+        byType.put(type, counts[type]);
+      }
+    }
+    return new ReplayResult(trace, endpoint, sent, bytes, sinkVersion, byType, sinkClosedAt,
+        Duration.ofNanos(settings.clock.nanoTime() - start), plan == null ? lastTaken : plan.messagesSelected(),
+        plan == null ? 0 : plan.messagesDropped(), plan == null ? 0 : plan.messagesAltered(), closedAfter);
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+  }
+}
