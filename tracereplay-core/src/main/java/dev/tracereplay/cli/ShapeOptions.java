@@ -1,6 +1,5 @@
 package dev.tracereplay.cli;
 
-import dev.tracereplay.replay.Fault;
 import dev.tracereplay.replay.ReplayShape;
 import dev.tracereplay.replay.ShapeException;
 import java.util.ArrayList;
@@ -17,8 +16,11 @@ import picocli.CommandLine.ParameterException;
 final class ShapeOptions {
 
   @Option(names = "--fault", paramLabel = "SPEC",
-      description = "A deliberate fault; repeat the option to combine them. N is a message's 1-based position"
-          + " in the file, whatever is selected or dropped: " + Fault.GRAMMAR + ".")
+      // Fault.GRAMMAR, with its % doubled for picocli's String.format (a test checks they agree).
+      description = "A deliberate fault; repeat the option to combine them: drop@N, drop@N-M, drop~P%%, corrupt@N,"
+          + " short@N, bad-header@N, unknown-type@N, oversize@N, stall@N:DURATION (e.g. 500ms, 2s), close@N,"
+          + " handshake-version=V (N: a 1-based message number in the file). N is a position in the file,"
+          + " whatever is selected or dropped; faults apply to the packet as it would otherwise be sent.")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--seed", paramLabel = "S",
