@@ -1,5 +1,6 @@
 package dev.tracereplay.junit5;
 
+import dev.tracereplay.replay.ReplayShape;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -56,6 +57,20 @@ import java.lang.annotation.Target;
  * the test class's class loader; a resource inside a jar is copied to a private temporary directory
  * that is deleted after the test. Only regular files count: a directory of the same name is passed over.
  *
+ * <h2>Shaping the replay</h2>
+ *
+ * The other attributes shape what the replayer sends, as {@code tracereplay replay}'s options
+ * of the same names do, in the same spellings (see {@link dev.tracereplay.replay.ReplayShape}):
+ * {@link #faults()}, {@link #types()}, {@link #messages()}, {@link #speed()} or {@link #rate()},
+ * and {@link #seed()}.
+ *
+ * <pre>{@code
+ * @ReplayTrace(value = "client-0001", faults = {"drop@2-3", "close@10"})
+ * }</pre>
+ *
+ * injects a replayer that drops messages 2 and 3 (later headers count them, as runsc's do) and
+ * closes the connection after message 10, as a sandbox dying would.
+ *
  * <h2>Errors</h2>
  *
  * The test fails (it is not skipped) with a
@@ -66,8 +81,14 @@ import java.lang.annotation.Target;
  *       record a trace;
  *   <li>the file found is not a trace file: the message is the reader's, naming the file, the byte
  *       offset and the record;
- *   <li>the annotated parameter is not a {@code TraceReplayer}, or {@link #value()} is blank.
+ *   <li>the annotated parameter is not a {@code TraceReplayer}, or {@link #value()} is blank;
+ *   <li>a shaping attribute does not parse, or contradicts another: the message names the annotation,
+ *       the attribute, the spec and its grammar.
  * </ul>
+ *
+ * A {@link #speed()} for a trace whose selected messages carry no time fails the replay itself,
+ * before it connects, with a {@link dev.tracereplay.replay.ShapeException} saying to use
+ * {@link #rate()}.
  */
 @Documented
 @Inherited
@@ -89,4 +110,31 @@ public @interface ReplayTrace {
    * by default); see {@link Runsc}. The default, a {@code @Runsc} without a command, never records.
    */
   Runsc record() default @Runsc;
+
+  /**
+   * Faults to inject, each as {@code tracereplay replay --fault} takes it: {@code drop@N},
+   * {@code drop@N-M}, {@code drop~P%}, {@code corrupt@N}, {@code short@N}, {@code bad-header@N},
+   * {@code unknown-type@N}, {@code oversize@N}, {@code stall@N:DURATION}, {@code close@N},
+   * {@code handshake-version=V}; N is a message's 1-based position in the file. None by default.
+   */
+  String[] faults() default {};
+
+  /**
+   * Only messages of these types: payload names ({@code "open"}), MessageType names
+   * ({@code "SYSCALL_OPEN"}) or header numbers ({@code "999"}), one or a comma-separated list
+   * each. Every type by default.
+   */
+  String[] types() default {};
+
+  /** Only these messages, {@code "FROM-TO"} or {@code "FROM-"} (1-based positions in the file); all by default. */
+  String messages() default "";
+
+  /** Replay at this multiple of the recorded pace (from the messages' {@code context_data.time_ns}); 0, the default, for none. */
+  double speed() default 0;
+
+  /** Replay this many messages a second; 0, the default, for none. Excludes {@link #speed()}. */
+  double rate() default 0;
+
+  /** The seed of {@code drop~P%}: the same seed drops the same messages. */
+  long seed() default ReplayShape.DEFAULT_SEED;
 }

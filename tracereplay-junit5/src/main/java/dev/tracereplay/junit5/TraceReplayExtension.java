@@ -122,7 +122,7 @@ public final class TraceReplayExtension implements ParameterResolver {
       throw new ParameterResolutionException(annotation + ": looking for the trace failed: " + e.getMessage(), e);
     }
     try {
-      return TraceReplayer.of(found.file());
+      return TraceReplayer.of(found.file()).withShape(ReplayTraceShape.of(trace));
     } catch (IOException e) {
       throw new ParameterResolutionException(annotation + " found the " + found.place()
           + ", which is not a trace file: " + e.getMessage(), e);

@@ -43,11 +43,19 @@ class ReplayResultAssertTest {
 
   /** What a replay of the two-message trace reports when the sink closed at message 2. */
   private ReplayResult closedAtTwo() {
-    return new ReplayResult(trace, ENDPOINT, 1, 12, 1, Map.of(1, 1L), OptionalLong.of(2), Duration.ZERO);
+    return new ReplayResult(trace, ENDPOINT, 1, 12, 1, Map.of(1, 1L), OptionalLong.of(2), Duration.ZERO, 2, 0, 0,
+        OptionalLong.empty());
   }
 
   private ReplayResult delivered() {
-    return new ReplayResult(trace, ENDPOINT, 2, 35, 1, Map.of(1, 1L, 7, 1L), OptionalLong.empty(), Duration.ZERO);
+    return new ReplayResult(trace, ENDPOINT, 2, 35, 1, Map.of(1, 1L, 7, 1L), OptionalLong.empty(), Duration.ZERO, 2, 0,
+        0, OptionalLong.empty());
+  }
+
+  /** A shaped replay: 1 of 2 dropped, then closed on purpose after message 2. */
+  private ReplayResult shaped() {
+    return new ReplayResult(trace, ENDPOINT, 1, 12, 1, Map.of(1, 1L), OptionalLong.empty(), Duration.ZERO, 2, 1, 0,
+        OptionalLong.of(2));
   }
 
   @Test
@@ -66,7 +74,22 @@ class ReplayResultAssertTest {
 
   @Test
   void passesOnAnEarlyCloseWhereExpected() {
-    assertThat(closedAtTwo()).sinkClosedAtMessage(2).hasSentMessages(1);
+    assertThat(closedAtTwo()).sinkClosedEarly().hasSentMessages(1);
+  }
+
+  @Test
+  void passesOnAShapedReplay() throws Exception {
+    assertThat(shaped()).deliveredAll().closedOnPurposeAfter(2).hasSelectedMessages(2).hasDroppedMessages(1)
+        .hasAlteredMessages(0);
+    try (RecordingSink sink = new RecordingSink().startInMemory(); SeqPacketChannel channel = sink.connect()) {
+      ReplayResult result = TraceReplayer.of(TestTraces.SHELL_COMMON)
+          .withFaults(dev.tracereplay.replay.Fault.drop(2, 3), dev.tracereplay.replay.Fault.corrupt(5),
+              dev.tracereplay.replay.Fault.closeAfter(10))
+          .replayTo(channel);
+
+      assertThat(result).deliveredAll().closedOnPurposeAfter(10).hasSelectedMessages(10).hasDroppedMessages(2)
+          .hasAlteredMessages(1).hasSentMessages(8);
+    }
   }
 
   @Nested
@@ -75,25 +98,40 @@ class ReplayResultAssertTest {
     @Test
     void anEarlyCloseShowsTheRefusedMessageDecoded() {
       assertThatThrownBy(() -> assertThat(closedAtTwo()).deliveredAll())
-          .hasMessage(("%nExpecting the replay of:%n  %s%ninto:%n  /tmp/sink.sock%nto deliver every message but the"
-              + " sink closed the connection at message 2 (1 delivered), which is:%n"
-              + "  record 2 (byte offset 57): E Open pathname: \"/etc/shadow\" ").formatted(trace));
-    }
-
-    @Test
-    void anEarlyCloseElsewhereShowsWhere() {
-      assertThatThrownBy(() -> assertThat(closedAtTwo()).sinkClosedAtMessage(1))
-          .isInstanceOf(AssertionFailedError.class)
-          .hasMessage(("%nExpecting the replay of:%n  %s%ninto:%n  /tmp/sink.sock%nto end with the sink closing the"
-              + " connection at message 1 but it closed it at message 2, which is:%n"
+          .hasMessage(("%nExpecting the replay of:%n  %s%ninto:%n  /tmp/sink.sock%nto send every message but the sink had"
+              + " closed the connection: sending message 2 failed, after 1 sent (the kernel buffers sent messages, so"
+              + " the sink may have closed while reading any of them). Message 2 is:%n"
               + "  record 2 (byte offset 57): E Open pathname: \"/etc/shadow\" ").formatted(trace));
     }
 
     @Test
     void noEarlyCloseWhenOneWasExpected() {
-      assertThatThrownBy(() -> assertThat(delivered()).sinkClosedAtMessage(1))
-          .hasMessage(("%nExpecting the replay of:%n  %s%ninto:%n  /tmp/sink.sock%nto end with the sink closing the"
-              + " connection at message 1 but every message (2) was delivered").formatted(trace));
+      assertThatThrownBy(() -> assertThat(delivered()).sinkClosedEarly())
+          .hasMessage(("%nExpecting the replay of:%n  %s%ninto:%n  /tmp/sink.sock%nto find the connection closed by the"
+              + " sink but every send went through (2 messages sent; a sink that closes after the last send is not"
+              + " noticed)").formatted(trace));
+    }
+
+    @Test
+    void aCloseOnPurposeElsewhereOrNone() {
+      assertThatThrownBy(() -> assertThat(shaped()).closedOnPurposeAfter(3))
+          .isInstanceOf(AssertionFailedError.class)
+          .hasMessage("%nExpecting the replay of:%n  %s%nto close the connection on purpose after message 3 but it"
+              .formatted(trace) + " closed it after message 2");
+      assertThatThrownBy(() -> assertThat(delivered()).closedOnPurposeAfter(3))
+          .hasMessage("%nExpecting the replay of:%n  %s%nto close the connection on purpose after message 3 but no"
+              .formatted(trace) + " close fault was reached (2 messages sent)");
+    }
+
+    @Test
+    void otherShapeCounts() {
+      assertThatThrownBy(() -> assertThat(shaped()).hasDroppedMessages(2))
+          .isInstanceOf(AssertionFailedError.class)
+          .hasMessage("%nExpecting the replay of:%n  %s%nto drop 2 messages but it dropped 1".formatted(trace));
+      assertThatThrownBy(() -> assertThat(shaped()).hasAlteredMessages(1))
+          .hasMessage("%nExpecting the replay of:%n  %s%nto alter 1 messages but it altered 0".formatted(trace));
+      assertThatThrownBy(() -> assertThat(shaped()).hasSelectedMessages(3))
+          .hasMessage("%nExpecting the replay of:%n  %s%nto select 3 messages but it selected 2".formatted(trace));
     }
 
     @Test
