@@ -45,10 +45,10 @@ import java.time.Duration;
  *
  * <p>{@code stall} and {@code close} are moments in the file: a stall before a message that is
  * not sent (not selected, or dropped) pauses before the next message sent, and {@code close@N}
- * closes once position N is passed, whether message N itself was sent or not. The header faults
- * and {@code corrupt} apply in the order of the table's rows from {@code unknown-type} up,
- * {@code short} last, so {@code corrupt@3} with {@code short@3} sends the first 5 bytes of the
- * corrupted packet.
+ * closes once position N is passed, whether message N itself was sent or not. Several
+ * alterations of one packet apply in the order of {@link Alteration.Kind} ({@code unknown-type},
+ * {@code corrupt}, {@code oversize}, {@code bad-header}, {@code short}), so {@code corrupt@3} with
+ * {@code short@3} sends the first 5 bytes of the corrupted packet.
  */
 public sealed interface Fault {
 
@@ -96,63 +96,44 @@ public sealed interface Fault {
     }
   }
 
-  /** Message {@code message}'s payload bytes are replaced so that it parses as nothing. */
-  record Corrupt(long message) implements Fault {
-    public Corrupt {
+  /**
+   * Message {@code message}'s bytes changed in one way of {@link Kind}: {@code corrupt@N},
+   * {@code short@N}, {@code bad-header@N}, {@code unknown-type@N} or {@code oversize@N}.
+   */
+  record Alteration(Kind kind, long message) implements Fault {
+    /** The ways of altering a packet, in the order they apply to one packet. */
+    public enum Kind {
+      /** {@code unknown-type@N}: {@code message_type} set to {@value Fault#UNKNOWN_TYPE}. */
+      UNKNOWN_TYPE("unknown-type"),
+      /** {@code corrupt@N}: every payload byte 0xFF, so that it parses as nothing. */
+      CORRUPT("corrupt"),
+      /** {@code oversize@N}: padded with zeros to {@value Fault#OVERSIZE_BYTES} bytes. */
+      OVERSIZE("oversize"),
+      /** {@code bad-header@N}: {@code header_size} beyond the packet's end. */
+      BAD_HEADER("bad-header"),
+      /** {@code short@N}: only the first {@value Fault#SHORT_PACKET_BYTES} bytes. */
+      SHORT("short");
+
+      private final String spelling;
+
+      Kind(String spelling) {
+        this.spelling = spelling;
+      }
+
+      /** The name in the fault's spelling, e.g. {@code bad-header}. */
+      public String spelling() {
+        return spelling;
+      }
+    }
+
+    public Alteration {
+      java.util.Objects.requireNonNull(kind, "kind");
       requireMessageNumber(message);
     }
 
     @Override
     public String toString() {
-      return "corrupt@" + message;
-    }
-  }
-
-  /** Only the first {@value #SHORT_PACKET_BYTES} bytes of message {@code message} are sent. */
-  record ShortPacket(long message) implements Fault {
-    public ShortPacket {
-      requireMessageNumber(message);
-    }
-
-    @Override
-    public String toString() {
-      return "short@" + message;
-    }
-  }
-
-  /** Message {@code message}'s {@code header_size} points beyond its end. */
-  record BadHeader(long message) implements Fault {
-    public BadHeader {
-      requireMessageNumber(message);
-    }
-
-    @Override
-    public String toString() {
-      return "bad-header@" + message;
-    }
-  }
-
-  /** Message {@code message}'s {@code message_type} is {@value #UNKNOWN_TYPE}. */
-  record UnknownType(long message) implements Fault {
-    public UnknownType {
-      requireMessageNumber(message);
-    }
-
-    @Override
-    public String toString() {
-      return "unknown-type@" + message;
-    }
-  }
-
-  /** Message {@code message} is padded with zeros to {@value #OVERSIZE_BYTES} bytes. */
-  record Oversize(long message) implements Fault {
-    public Oversize {
-      requireMessageNumber(message);
-    }
-
-    @Override
-    public String toString() {
-      return "oversize@" + message;
+      return kind.spelling + "@" + message;
     }
   }
 
@@ -214,27 +195,27 @@ public sealed interface Fault {
 
   /** {@code corrupt@N}. */
   static Fault corrupt(long message) {
-    return new Corrupt(message);
+    return new Alteration(Alteration.Kind.CORRUPT, message);
   }
 
   /** {@code short@N}. */
   static Fault shortPacket(long message) {
-    return new ShortPacket(message);
+    return new Alteration(Alteration.Kind.SHORT, message);
   }
 
   /** {@code bad-header@N}. */
   static Fault badHeader(long message) {
-    return new BadHeader(message);
+    return new Alteration(Alteration.Kind.BAD_HEADER, message);
   }
 
   /** {@code unknown-type@N}. */
   static Fault unknownType(long message) {
-    return new UnknownType(message);
+    return new Alteration(Alteration.Kind.UNKNOWN_TYPE, message);
   }
 
   /** {@code oversize@N}. */
   static Fault oversize(long message) {
-    return new Oversize(message);
+    return new Alteration(Alteration.Kind.OVERSIZE, message);
   }
 
   /** {@code stall@N:DURATION}. */

@@ -39,13 +39,13 @@ public final class ReplayPlan {
     STOP
   }
 
-  private static final int CORRUPT = 1;
-  private static final int SHORT = 1 << 1;
-  private static final int BAD_HEADER = 1 << 2;
-  private static final int UNKNOWN_TYPE = 1 << 3;
-  private static final int OVERSIZE = 1 << 4;
-  private static final int CLOSE = 1 << 5;
-  private static final int PACKET_FAULTS = CORRUPT | SHORT | BAD_HEADER | UNKNOWN_TYPE | OVERSIZE;
+  private static final int CORRUPT = bit(Fault.Alteration.Kind.CORRUPT);
+  private static final int SHORT = bit(Fault.Alteration.Kind.SHORT);
+  private static final int BAD_HEADER = bit(Fault.Alteration.Kind.BAD_HEADER);
+  private static final int UNKNOWN_TYPE = bit(Fault.Alteration.Kind.UNKNOWN_TYPE);
+  private static final int OVERSIZE = bit(Fault.Alteration.Kind.OVERSIZE);
+  private static final int PACKET_FAULTS = (1 << Fault.Alteration.Kind.values().length) - 1;
+  private static final int CLOSE = PACKET_FAULTS + 1;
   private static final long NO_TIME = Long.MIN_VALUE;
 
   private final ReplayClock clock;
@@ -98,9 +98,11 @@ public final class ReplayPlan {
       } else if (fault instanceof Fault.Stall stall) {
         long[] event = event(events, stall.message());
         event[1] = saturatedAdd(event[1], nanos(stall.pause().toNanos()));
-      } else if (!(fault instanceof Fault.HandshakeVersion)) { // the handshake's, not a message's
-        event(events, position(fault))[0] |= bit(fault);
-      }
+      } else if (fault instanceof Fault.Alteration alteration) {
+        event(events, alteration.message())[0] |= bit(alteration.kind());
+      } else if (fault instanceof Fault.Close close) {
+        event(events, close.afterMessage())[0] |= CLOSE;
+      } // a HandshakeVersion is the handshake's, not a message's
     }
     this.randomDropBelow = randomBelow;
     long[][] merged = merge(drops);
@@ -332,28 +334,8 @@ public final class ReplayPlan {
     return bits;
   }
 
-  private static long position(Fault fault) {
-    if (fault instanceof Fault.Corrupt c) {
-      return c.message();
-    } else if (fault instanceof Fault.ShortPacket p) {
-      return p.message();
-    } else if (fault instanceof Fault.BadHeader b) {
-      return b.message();
-    } else if (fault instanceof Fault.UnknownType u) {
-      return u.message();
-    } else if (fault instanceof Fault.Oversize o) {
-      return o.message();
-    }
-    return ((Fault.Close) fault).afterMessage();
-  }
-
-  private static int bit(Fault fault) {
-    return fault instanceof Fault.Corrupt ? CORRUPT
-        : fault instanceof Fault.ShortPacket ? SHORT
-        : fault instanceof Fault.BadHeader ? BAD_HEADER
-        : fault instanceof Fault.UnknownType ? UNKNOWN_TYPE
-        : fault instanceof Fault.Oversize ? OVERSIZE
-        : CLOSE;
+  private static int bit(Fault.Alteration.Kind kind) {
+    return 1 << kind.ordinal();
   }
 
   private static long[] event(TreeMap<Long, long[]> events, long position) {

@@ -62,7 +62,8 @@ public record ReplayShape(List<Fault> faults, Set<Integer> types, MessageRange m
     requireAtMostOne(faults, Fault.RandomDrop.class, "drop~P%");
     requireAtMostOne(faults, Fault.HandshakeVersion.class, "handshake-version=V");
     for (Fault fault : faults) {
-      if (fault instanceof Fault.BadHeader bad && faults.contains(Fault.oversize(bad.message()))) {
+      if (fault instanceof Fault.Alteration bad && bad.kind() == Fault.Alteration.Kind.BAD_HEADER
+          && faults.contains(Fault.oversize(bad.message()))) {
         throw new ShapeException(ShapeException.Part.FAULTS, bad.toString(), "bad-header@" + bad.message()
             + " and oversize@" + bad.message() + " cannot be combined: header_size has 16 bits and cannot point"
             + " beyond a packet of 1 MiB");
@@ -196,8 +197,7 @@ public record ReplayShape(List<Fault> faults, Set<Integer> types, MessageRange m
 
   /** Whether a fault changes the bytes of a packet (rather than dropping, pausing or closing). */
   public boolean altersPackets() {
-    return faults.stream().anyMatch(fault -> fault instanceof Fault.Corrupt || fault instanceof Fault.ShortPacket
-        || fault instanceof Fault.BadHeader || fault instanceof Fault.UnknownType || fault instanceof Fault.Oversize);
+    return faults.stream().anyMatch(Fault.Alteration.class::isInstance);
   }
 
   /** The state of one replay of this shape, waiting by {@code clock}. */
