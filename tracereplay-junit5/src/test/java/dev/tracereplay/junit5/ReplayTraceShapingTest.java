@@ -13,6 +13,8 @@ import dev.tracereplay.replay.Fault;
 import dev.tracereplay.replay.MessageRange;
 import dev.tracereplay.replay.Pacing;
 import dev.tracereplay.replay.ShapeException;
+import dev.tracereplay.testing.ReceivedMessage;
+import dev.tracereplay.testing.RecordingSink;
 import dev.tracereplay.wire.MessageType;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Example 6, "my sink reports the points runsc dropped": a sandbox under load drops the points its
+ * Example 7, "my sink reports the points runsc dropped": a sandbox under load drops the points its
  * socket has no room for and counts them in the next header's {@code dropped_count}, a running
  * total. The {@code drop} faults replay a real recording as if that had happened: messages 2, 3
  * and 10 are not sent, and every later header counts them, exactly as runsc would.

@@ -3,14 +3,14 @@ package dev.tracereplay.examples.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.TraceReplayer;
-import dev.tracereplay.junit5.ReceivedMessage;
-import dev.tracereplay.junit5.RecordingSink;
 import dev.tracereplay.junit5.ReplayTrace;
-import dev.tracereplay.junit5.SinkConnection;
 import dev.tracereplay.junit5.TraceEndpoint;
 import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.replay.ReplayShape;
 import dev.tracereplay.server.CloseReason;
+import dev.tracereplay.testing.ReceivedMessage;
+import dev.tracereplay.testing.RecordingSink;
+import dev.tracereplay.testing.SinkConnection;
 import dev.tracereplay.wire.MessageType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Example 7, "my sink survives a malformed point and keeps the connection's earlier points": a
+ * Example 8, "my sink survives a malformed point and keeps the connection's earlier points": a
  * compromised sandbox controls every byte it sends. {@code bad-header@5} makes message 5's
  * {@code header_size} point beyond its end (also try {@code short@5}, {@code corrupt@5},
  * {@code unknown-type@5}, {@code oversize@5}).

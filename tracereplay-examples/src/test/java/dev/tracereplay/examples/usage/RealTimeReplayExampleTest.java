@@ -3,17 +3,17 @@ package dev.tracereplay.examples.usage;
 import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat;
 
 import dev.tracereplay.TraceReplayer;
-import dev.tracereplay.junit5.RecordingSink;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
 import dev.tracereplay.junit5.TraceReplayExtension;
+import dev.tracereplay.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Example 9, a real-time replay of a short recording: {@code speed = 1} sends each message when
+ * Example 10, a real-time replay of a short recording: {@code speed = 1} sends each message when
  * the recorded sandbox did, from the messages' {@code context_data.time_ns} (the recording must
  * have asked for the {@code time} context field; this one did, and spans 75 ms), for a sink whose
  * behaviour depends on time: rate limits, batching windows, timeouts. {@code speed = 10} plays it

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Example 8, "my sink handles a sandbox that dies mid-stream": {@code close@100} closes the
+ * Example 9, "my sink handles a sandbox that dies mid-stream": {@code close@100} closes the
  * connection right after message 100, with no exit points, no task exit, nothing after it, as
  * when runsc is killed. The sink must end that session cleanly with what it got (flush, report,
  * free what the sandbox held) and be ready for the next one.
