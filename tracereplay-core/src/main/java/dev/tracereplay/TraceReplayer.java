@@ -82,7 +82,8 @@ public final class TraceReplayer {
   /**
    * The trace's config; its version is the one sent in the handshake (unless a
    * {@code handshake-version} fault says otherwise). A file that can be read only once is opened
-   * here if it is not yet: set {@link #withMaxRecordSize} before.
+   * here if it is not yet, and stays open for the replay that reads it: set
+   * {@link #withMaxRecordSize} before.
    */
   public TraceConfig config() throws IOException {
     return source.config(settings.maxRecordSize);
