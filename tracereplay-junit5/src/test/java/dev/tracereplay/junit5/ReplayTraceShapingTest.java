@@ -243,7 +243,7 @@ class ReplayTraceShapingTest {
   @ExtendWith(TraceReplayExtension.class)
   static class SpeedWithoutTimes {
     @Test
-    @ReplayTrace(value = "client-0001", speed = 1)
+    @ReplayTrace(value = "true-start.trace", speed = 1)
     void test(TraceReplayer sandbox) throws Exception {
       try (RecordingSink sink = new RecordingSink().startInMemory(); SeqPacketChannel channel = sink.connect()) {
         sandbox.replayTo(channel);

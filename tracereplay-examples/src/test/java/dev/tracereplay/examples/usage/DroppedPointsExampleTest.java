@@ -30,7 +30,7 @@ class DroppedPointsExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
-  @ReplayTrace(value = "fixtures/shell-common.trace", faults = {"drop@2-3", "drop@10"})
+  @ReplayTrace(value = "shell-common.trace", faults = {"drop@2-3", "drop@10"})
   void reportsThePointsRunscDropped(TraceReplayer sandbox, @TraceEndpoint Path endpoint) throws Exception {
     StringWriter out = new StringWriter();
     try (SinkServer sink = SinkServer.builder(TraceMessageHandler.perClient(PrintingSink.to(out, true)))

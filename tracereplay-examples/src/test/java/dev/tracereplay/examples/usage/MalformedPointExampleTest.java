@@ -34,7 +34,7 @@ class MalformedPointExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
-  @ReplayTrace(value = "fixtures/shell-common.trace", faults = "bad-header@5")
+  @ReplayTrace(value = "shell-common.trace", faults = "bad-header@5")
   void keepsThePointsBeforeAMalformedOneAndServesTheNextSandbox(TraceReplayer compromised,
       @TraceEndpoint Path endpoint) throws Exception {
     try (RecordingSink sink = new RecordingSink().start(endpoint)) {

@@ -29,7 +29,7 @@ class RealTimeReplayExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
-  @ReplayTrace(value = "fixtures/shell-common.trace", speed = 1)
+  @ReplayTrace(value = "shell-common.trace", speed = 1)
   void theSinkGetsTheSessionAtItsRecordedPace(TraceReplayer sandbox, @TraceEndpoint Path endpoint) throws Exception {
     try (RecordingSink sink = new RecordingSink().start(endpoint)) {
       assertThat(sandbox.replayTo(endpoint)).deliveredAll().hasSentMessages(444);

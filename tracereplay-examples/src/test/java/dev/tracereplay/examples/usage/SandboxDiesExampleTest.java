@@ -32,7 +32,7 @@ class SandboxDiesExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
-  @ReplayTrace(value = "fixtures/shell-common.trace", faults = {"stall@50:200ms", "close@100"})
+  @ReplayTrace(value = "shell-common.trace", faults = {"stall@50:200ms", "close@100"})
   void endsTheSessionOfASandboxThatDiedWithWhatItSent(TraceReplayer dying, @TraceEndpoint Path endpoint)
       throws Exception {
     StringWriter out = new StringWriter();
