@@ -13,6 +13,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.newsclub.net.unix.AFSocketType;
@@ -22,6 +23,7 @@ import org.newsclub.net.unix.BrokenPipeSocketException;
 import org.newsclub.net.unix.ConnectionRefusedSocketException;
 import org.newsclub.net.unix.ConnectionResetSocketException;
 import org.newsclub.net.unix.FileDescriptorCast;
+import org.newsclub.net.unix.OperationNotSupportedSocketException;
 
 /**
  * A real AF_UNIX SOCK_SEQPACKET connection: a junixsocket socket, whose packets go through the
@@ -85,35 +87,86 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
   }
 
   /**
-   * Connects to the sink listening at {@code endpoint}.
+   * How long {@link #connect(Path)} waits for a sink to take the connection: a sink whose queue of
+   * pending connections is full makes connect(2) block until it accepts one.
+   */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Connects to the sink listening at {@code endpoint}, waiting at most
+   * {@link #DEFAULT_CONNECT_TIMEOUT}; see {@link #connect(Path, Duration)}.
+   */
+  public static UnixSeqPacketChannel connect(Path endpoint) throws IOException {
+    return connect(endpoint, DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /**
+   * Connects to the sink listening at {@code endpoint}. On AF_UNIX, connect(2) succeeds at once
+   * while the listener's queue of pending connections has room, and otherwise blocks until the
+   * listener accepts one: {@code timeout} bounds that wait.
    *
+   * @param timeout the longest wait for a listener whose queue is full; {@link Duration#ZERO}
+   *     waits as long as it takes
+   * @throws SocketTimeoutException when the timeout passed: something listens there but does not
+   *     accept connections
    * @throws IOException naming the endpoint and saying what is wrong: nothing there, nothing
    *     listening, not a SOCK_SEQPACKET socket, or no permission
    */
-  public static UnixSeqPacketChannel connect(Path endpoint) throws IOException {
+  public static UnixSeqPacketChannel connect(Path endpoint, Duration timeout) throws IOException {
+    int timeoutMillis = millis(timeout);
+    try {
+      return open(endpoint, timeoutMillis);
+    } catch (IOException e) {
+      throw connectFailure(endpoint, e, timeoutMillis);
+    }
+  }
+
+  /**
+   * Connects, reporting a failure as junixsocket's typed exception (a full queue as a
+   * {@link SocketTimeoutException}), for callers that act on the kind of failure.
+   */
+  static UnixSeqPacketChannel open(Path endpoint, int timeoutMillis) throws IOException {
     AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance(AFSocketType.SOCK_SEQPACKET);
     try {
+      // SO_SNDTIMEO bounds connect(2) on AF_UNIX (junixsocket sets it with SO_RCVTIMEO); both go
+      // back to 0 after, the state a new channel assumes.
+      socket.setSoTimeout(timeoutMillis);
       socket.connect(AFUNIXSocketAddress.of(endpoint));
-    } catch (IOException e) {
+      socket.setSoTimeout(0);
+    } catch (SocketException e) {
       socket.close();
-      throw connectFailure(endpoint, e);
+      // junixsocket reports the expired timeout (EAGAIN) as a SocketException caused by it.
+      throw e.getCause() instanceof SocketTimeoutException timeout ? timeout : e;
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
     }
     return new UnixSeqPacketChannel(socket, endpoint.toString());
   }
 
-  private static IOException connectFailure(Path endpoint, IOException e) {
-    String message = String.valueOf(e.getMessage());
+  /** What a failed connect means, decided by the exception's type and the file at the endpoint. */
+  private static IOException connectFailure(Path endpoint, IOException e, int timeoutMillis) {
+    if (e instanceof SocketTimeoutException) {
+      SocketTimeoutException timeout = new SocketTimeoutException("connecting to the sink at " + endpoint
+          + " timed out after " + timeoutMillis + " ms: something listens there but does not accept"
+          + " connections (its queue of pending connections is full). Check that the sink is serving.");
+      timeout.initCause(e);
+      return timeout;
+    }
     String why;
-    if (e instanceof ConnectionRefusedSocketException || message.contains("Connection refused")) {
-      why = "nothing is listening there (a stale socket file, or not a socket)";
-    } else if (message.contains("No such file")) {
+    if (e instanceof ConnectionRefusedSocketException) {
+      String kind = UnixSeqPacketListener.fileKind(endpoint);
+      why = kind.equals("a socket") ? "nothing is listening there (a stale socket file)" : "the path is " + kind
+          + ", not a socket";
+    } else if (e instanceof OperationNotSupportedSocketException) {
+      why = "the socket there is not a SOCK_SEQPACKET socket (it is a SOCK_STREAM or SOCK_DGRAM one)";
+    } else if (Files.notExists(endpoint)) {
       why = "there is no socket file at that path";
-    } else if (message.contains("Protocol wrong type")) {
-      why = "the socket there is not a SOCK_SEQPACKET socket";
-    } else if (message.contains("Permission denied")) {
-      why = "permission denied";
+    } else if (!Files.exists(endpoint) || !Files.isWritable(endpoint)) {
+      why = "permission denied (connecting needs search permission on its directories and write permission"
+          + " on the socket file)";
     } else {
-      why = message;
+      why = String.valueOf(e.getMessage());
     }
     SocketException failure = new SocketException("cannot connect to the sink at " + endpoint + ": "
         + why + ". Start the sink (or 'tracereplay save') on that path first.");
