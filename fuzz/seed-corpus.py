@@ -30,6 +30,23 @@ def header(size=8, type_=7, dropped=0):
     return struct.pack("<HHI", size, type_, dropped)
 
 
+def varint(n):
+    out = b""
+    while n >= 0x80:
+        out += bytes([n & 0x7F | 0x80])
+        n >>= 7
+    return out + bytes([n])
+
+
+def nested(depth, tag=b"\x0a"):
+    """Field 1 as a length-delimited field holding itself, depth times: protobuf keeps the inner levels as
+    unknown fields, and its text printer recursed into them without a limit."""
+    inner = b""
+    for _ in range(depth):
+        inner = tag + varint(len(inner)) + inner
+    return inner
+
+
 def trace(records, config=CONFIG):
     return SIGNATURE + u64(len(config)) + config + b"".join(u64(len(r)) + r for r in records)
 
@@ -152,6 +169,14 @@ def packets():
         "payload-bad-varint": header() + b"\x08" + b"\xff" * 11,
         "payload-bad-length": header() + b"\x0a\x7f\x01",
         "payload-group": header() + b"\x0b\x0c",
+        # Nesting: 2,000 levels (5.9 KB) overflowed the stack of the text printer; 99 levels are accepted,
+        # 100 are not; padded 5-byte tags, which protobuf accepts, must not hide the nesting; a string of
+        # group tags only looks nested.
+        "payload-depth-bomb-2000": header() + nested(2000),
+        "payload-depth-99": header() + nested(99),
+        "payload-depth-100": header() + nested(100),
+        "payload-depth-bomb-padded-tags": header() + nested(300, tag=b"\x8a\x80\x80\x80\x00"),
+        "payload-string-of-group-tags": header() + b"\x32" + varint(300) + b"\x0b" * 150 + b"\x0c" * 150,
     })
     return seeds
 
@@ -190,6 +215,7 @@ def main():
     messages = INPUTS / "MessageFuzzTestInputs"
     write(messages / "headerOfAnyPacketIsReadOrMalformed", packets())
     write(messages / "payloadOfEveryTypeDecodesOrIsInvalid", packets())
+    write(INPUTS / "PrinterFuzzTestInputs" / "anyPacketPrintsAsOneLine", packets())
     recorder = INPUTS / "RecorderFuzzTestInputs"
     write(recorder / "anyPacketsOverASocketAreRecordedOrCloseTheClient", sessions())
     write(recorder / "anyPacketsInMemoryAreRecordedOrCloseTheClient", sessions())

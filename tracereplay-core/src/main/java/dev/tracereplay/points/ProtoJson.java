@@ -15,6 +15,10 @@ import java.util.Map;
  * integers unsigned, bytes as padded base64, enums by name (by number when unknown), fields at their
  * default value omitted, nested messages, repeated fields and maps. Unknown fields are left out, as
  * protobuf's own printer does. Output is compact, in field-number order.
+ *
+ * <p>Its recursion is bounded by the schemas: it follows known message fields only, which nest at
+ * most four levels (no trace-point message contains itself), and never the unknown fields whose
+ * nesting a sender controls (see {@link NestingDepth}).
  */
 final class ProtoJson {
   private ProtoJson() {}

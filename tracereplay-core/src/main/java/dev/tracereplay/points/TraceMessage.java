@@ -112,7 +112,10 @@ public final class TraceMessage {
 
   /**
    * The payload decoded as the protobuf class of its type; computed once, then cached. Never throws:
-   * an unknown type or a payload that is not valid protobuf gives a result that says so.
+   * an unknown type or a payload that is not valid protobuf gives a result that says so, and so
+   * does a payload nested more than 100 levels deep, which protobuf would parse but could not
+   * print (its text printer, behind {@code toString()}, recurses into unknown fields without a
+   * limit): a decoded payload is always safe to print.
    */
   public DecodeResult decode() {
     if (decoded == null) {
@@ -192,7 +195,13 @@ public final class TraceMessage {
     try {
       // Parsing from the buffer itself reads a heap buffer's array or a direct buffer's memory in
       // place; the payload's bytes are copied once, into the message's fields.
-      return new DecodeResult.Decoded(type, TracePoints.parser(type).parseFrom(payloadView()));
+      Message payload = TracePoints.parser(type).parseFrom(payloadView());
+      if (NestingDepth.isTooDeep(payloadView(), payload)) {
+        return new DecodeResult.Undecodable(type, new InvalidProtocolBufferException("the payload nests messages"
+            + " more than " + NestingDepth.MAX_DEPTH + " levels deep (fields this library does not know, read"
+            + " as messages); no trace point does, and printing it would overflow the stack"));
+      }
+      return new DecodeResult.Decoded(type, payload);
     } catch (InvalidProtocolBufferException e) {
       return new DecodeResult.Undecodable(type, e);
     } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.tracereplay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.Fixtures;
+import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.points.TraceStats;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,6 +79,30 @@ class PrintStatsDemoCommandTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).startsWith("tracereplay print: " + notATrace + ": not a tracereplay file")
         .contains("byte offset 0");
+  }
+
+  /**
+   * One packet with field 1 nested 2,000 deep (the fuzz corpus's depth bomb) made print die of a
+   * StackOverflowError with a 1,025-line stack trace; it is a line saying what is wrong, and the
+   * listing goes on.
+   */
+  @Test
+  void printReportsAPayloadNestedTooDeepAndGoesOn() throws IOException {
+    byte[] bomb;
+    try (InputStream in = PrintStatsDemoCommandTest.class.getResourceAsStream(
+        "/dev/tracereplay/fuzz/PrinterFuzzTestInputs/anyPacketPrintsAsOneLine/seed-payload-depth-bomb-2000")) {
+      bomb = in.readAllBytes();
+    }
+    Path trace = dir.resolve("bomb.trace");
+    Files.write(trace, TraceFiles.withHeader().record(bomb).record(TraceFiles.packet(2)).bytes());
+
+    Cli.Result result = Cli.run("print", "--in=" + trace);
+
+    assertThat(result.err()).isEmpty();
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out().lines()).hasSize(2).first().isEqualTo("Undecodable Open payload (message_type 7, "
+        + (bomb.length - 8) + " bytes): the payload nests messages more than 100 levels deep (fields this library"
+        + " does not know, read as messages); no trace point does, and printing it would overflow the stack");
   }
 
   @Test

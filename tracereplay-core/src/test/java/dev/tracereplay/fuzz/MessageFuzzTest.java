@@ -63,6 +63,9 @@ class MessageFuzzTest {
       assertThat(result).isEqualTo(new DecodeResult.UnknownType(message.messageType()));
     } else if (result instanceof DecodeResult.Decoded decoded) {
       assertThat(decoded.message()).isInstanceOf(TracePoints.payloadClass(type));
+      // A decoded payload prints: protobuf's text printer, behind toString(), recursed into unknown
+      // fields without a limit (a 2,000-deep one overflowed the stack).
+      assertThat(decoded.message().toString()).isNotNull();
       // What decoded re-encodes into bytes that decode to the same message (unknown fields kept).
       Message again = parse(TracePoints.parser(type), decoded.message().toByteArray());
       assertThat(again).isEqualTo(decoded.message());

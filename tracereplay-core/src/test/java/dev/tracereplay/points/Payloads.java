@@ -68,4 +68,26 @@ final class Payloads {
     packet.put(payload);
     return packet.flip();
   }
+
+  /**
+   * A payload of field 1, length-delimited, holding itself {@code depth} times: protobuf keeps the
+   * inner levels as unknown fields. {@code tag} is field 1's tag, e.g. padded to 5 bytes.
+   */
+  static byte[] nested(int depth, byte... tag) {
+    byte[] inner = new byte[0];
+    for (int i = 0; i < depth; i++) {
+      java.io.ByteArrayOutputStream level = new java.io.ByteArrayOutputStream();
+      level.writeBytes(tag.length == 0 ? new byte[] {0x0A} : tag);
+      for (int length = inner.length; ; length >>>= 7) {
+        if (length < 0x80) {
+          level.write(length);
+          break;
+        }
+        level.write(length & 0x7F | 0x80);
+      }
+      level.writeBytes(inner);
+      inner = level.toByteArray();
+    }
+    return inner;
+  }
 }

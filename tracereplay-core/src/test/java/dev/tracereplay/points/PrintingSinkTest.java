@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracereplay.Fixtures;
 import dev.tracereplay.channel.InMemorySeqPacketListener;
 import dev.tracereplay.channel.SeqPacketChannel;
+import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.server.ClientInfo;
@@ -289,6 +290,37 @@ class PrintingSinkTest {
 
     assertThat(out.toString()).isEqualTo("Connection accepted\nStart => id: \"c\" \n"
         + "Connection closed: message 2 is malformed: packet of 3 bytes is shorter than the 8-byte message header\n");
+  }
+
+  /**
+   * A payload nested 2,000 deep overflowed the stack of the client's thread in protobuf's text
+   * printer: the Error escaped the handler, and the rest of that session was lost. It prints as
+   * undecodable, and the session goes on, over a real socket.
+   */
+  @Test
+  @Timeout(60)
+  void aPayloadNestedTooDeepPrintsAsUndecodableAndTheSessionGoesOn() throws Exception {
+    StringWriter out = new StringWriter();
+    Path endpoint = dir.resolve("sink.sock");
+    byte[] bomb = Payloads.nested(2000);
+
+    try (SinkServer server = SinkServer.builder(TraceMessageHandler.perClient(PrintingSink.to(out)))
+        .endpoint(endpoint).start()) {
+      try (SeqPacketChannel client = UnixSeqPacketChannel.connect(endpoint)) {
+        client.send(Handshake.encode(Handshake.CURRENT_VERSION));
+        assertThat(client.receive(ByteBuffer.allocate(Handshake.MAX_SIZE))).isPositive();
+        client.send(Payloads.packet(8, 7, 0, bomb));
+        client.send(TracePoints.encode(Start.newBuilder().setId("after").build(), 0));
+      }
+      assertThat(server.awaitNoClients(Duration.ofSeconds(30))).isTrue();
+    }
+
+    assertThat(out.toString()).isEqualTo("Connection accepted\n"
+        + "Undecodable Open payload (message_type 7, " + bomb.length + " bytes): the payload nests messages more"
+        + " than 100 levels deep (fields this library does not know, read as messages); no trace point does,"
+        + " and printing it would overflow the stack\n"
+        + "Start => id: \"after\" \n"
+        + "Connection closed\n");
   }
 
   private List<TraceMessage> messagesOf(String fixture) throws IOException {

@@ -190,4 +190,82 @@ class TraceMessageTest {
           .hasMessage("message 6 is malformed: header_size 9 is beyond the end of the 8-byte packet");
     }
   }
+
+  /**
+   * Protobuf's text printer (behind every payload's toString()) recurses into unknown fields that
+   * parse as messages without a limit: one 5.9 KB packet, field 1 nested 2,000 deep, overflowed the
+   * stack of whatever printed it. Payloads nested more than 100 levels are undecodable.
+   */
+  @Nested
+  class DeepNesting {
+    private static final String TOO_DEEP = "the payload nests messages more than 100 levels deep (fields this"
+        + " library does not know, read as messages); no trace point does, and printing it would overflow the"
+        + " stack";
+
+    @Test
+    void aPayloadNestedTwoThousandDeepIsUndecodableAndPrintsAsSuch() throws Exception {
+      byte[] bomb = Payloads.nested(2000);
+      assertThat(bomb.length).isBetween(5900, 6000);
+      TraceMessage message = TraceMessage.wrap(Payloads.packet(8, MessageType.SYSCALL_OPEN.number(), 0, bomb), 1);
+
+      assertThat(message.decode()).isInstanceOfSatisfying(DecodeResult.Undecodable.class,
+          undecodable -> assertThat(undecodable.error()).hasMessage(TOO_DEEP));
+      assertThat(TracePrinter.textLine(message))
+          .isEqualTo("Undecodable Open payload (message_type 7, " + bomb.length + " bytes): " + TOO_DEEP);
+      assertThat(TracePrinter.jsonLine(message)).contains("\"error\":\"undecodable gvisor.syscall.Open payload: "
+          + TOO_DEEP + "\",\"rawPayload\":\"");
+    }
+
+    @Test
+    void aHundredLevelsAreTooDeepAndNinetyNineAreNot() throws Exception {
+      TraceMessage ninetyNine = TraceMessage.wrap(Payloads.packet(8, 7, 0, Payloads.nested(99)), 1);
+      TraceMessage hundred = TraceMessage.wrap(Payloads.packet(8, 7, 0, Payloads.nested(100)), 1);
+
+      assertThat(ninetyNine.decode().isDecoded()).isTrue();
+      assertThat(TracePrinter.textLine(ninetyNine)).startsWith("E Open context_data {   1: {     1: {");
+      assertThat(hundred.decode()).isInstanceOf(DecodeResult.Undecodable.class);
+    }
+
+    @Test
+    void paddedTagsThatProtobufAcceptsDoNotHideTheNesting() throws Exception {
+      byte[] padded = Payloads.nested(150, (byte) 0x8A, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x00);
+
+      TraceMessage message = TraceMessage.wrap(Payloads.packet(8, 7, 0, padded), 1);
+
+      assertThat(message.decode()).isInstanceOfSatisfying(DecodeResult.Undecodable.class,
+          undecodable -> assertThat(undecodable.error()).hasMessage(TOO_DEEP));
+    }
+
+    @Test
+    void aStringThatLooksNestedIsAString() throws Exception {
+      String groupTags = "\u000b".repeat(150) + "\u000c".repeat(150);
+      Open open = Open.newBuilder().setPathname(groupTags).build();
+
+      TraceMessage message = TraceMessage.wrap(TracePoints.encode(open, 0), 1);
+
+      assertThat(message.as(Open.class)).isEqualTo(open);
+      assertThat(TracePrinter.textLine(message)).isEqualTo("E Open pathname: \"" + groupTags + "\" ");
+    }
+
+    @Test
+    void unknownGroupsCountAsLevelsToo() throws Exception {
+      // 60 levels of field 1 (known context_data, then unknown), then 60 groups of field 9 inside.
+      byte[] groups = new byte[120];
+      java.util.Arrays.fill(groups, 0, 60, (byte) 0x4B);
+      java.util.Arrays.fill(groups, 60, 120, (byte) 0x4C);
+      byte[] payload = groups;
+      for (int i = 0; i < 60; i++) {
+        byte[] level = new byte[payload.length + 3];
+        level[0] = 0x0A;
+        level[1] = (byte) (payload.length & 0x7F | 0x80);
+        level[2] = (byte) (payload.length >>> 7);
+        System.arraycopy(payload, 0, level, 3, payload.length);
+        payload = level;
+      }
+
+      assertThat(TraceMessage.wrap(Payloads.packet(8, 7, 0, payload), 1).decode())
+          .isInstanceOfSatisfying(DecodeResult.Undecodable.class,
+              undecodable -> assertThat(undecodable.error()).hasMessage(TOO_DEEP));
+    }
+  }
 }
