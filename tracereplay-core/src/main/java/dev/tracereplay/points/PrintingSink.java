@@ -82,7 +82,7 @@ public final class PrintingSink implements TraceMessageHandler.Factory {
   @Override
   public TraceMessageHandler newClient(ClientInfo client) throws IOException {
     write("Connection accepted\n");
-    return quiet ? new QuietClient(client) : new PrintingClient(client);
+    return new PrintingClient(client);
   }
 
   /** Writes {@code text} (whole lines) at once and flushes. */
@@ -114,39 +114,14 @@ public final class PrintingSink implements TraceMessageHandler.Factory {
   }
 
   /**
-   * The handler of a client in quiet mode: its messages are not printed, as with server.cc -q, but
-   * lost points still are (in {@link TracePrinter}'s words): they are rare, and whether the sink
+   * The handler of a client: formats its lines into a buffer of its own with a {@link TracePrinter}
+   * (which keeps this client's dropped count), then writes them at once. In quiet mode, as with
+   * server.cc -q, only the dropped-point notices are printed: they are rare, and whether the sink
    * keeps up is what a quiet run is for.
    */
-  private final class QuietClient implements TraceMessageHandler {
-    private final ClientInfo client;
-    private long lastReportedDropped;
-
-    QuietClient(ClientInfo client) {
-      this.client = client;
-    }
-
-    @Override
-    public void onMessage(TraceMessage message) throws IOException {
-      long newlyDropped = (message.droppedCount() - lastReportedDropped) & 0xFFFF_FFFFL;
-      if (newlyDropped != 0) {
-        lastReportedDropped = message.droppedCount();
-        write("Dropped " + newlyDropped + " points before this message (dropped_count: "
-            + message.droppedCount() + ")\n");
-      }
-    }
-
-    @Override
-    public void onClose(CloseReason reason) {
-      printClose(client, reason);
-    }
-  }
-
-  /** The handler of a client whose messages are printed; formats into a buffer of its own. */
   private final class PrintingClient implements TraceMessageHandler {
     private final ClientInfo client;
     private final StringBuilder lines = new StringBuilder(512);
-    /** Formats the lines and keeps the dropped count last reported, for this client alone. */
     private final TracePrinter printer = TracePrinter.to(lines);
 
     PrintingClient(ClientInfo client) {
@@ -155,13 +130,18 @@ public final class PrintingSink implements TraceMessageHandler.Factory {
 
     @Override
     public void onMessage(TraceMessage message) throws IOException {
-      printer.print(message);
-      write(lines);
-      if (lines.capacity() > KEPT_BUFFER_CHARS) {
-        lines.setLength(0);
-        lines.trimToSize();
+      if (quiet) {
+        printer.printDroppedOnly(message);
       } else {
-        lines.setLength(0);
+        printer.print(message);
+      }
+      if (lines.isEmpty()) {
+        return;
+      }
+      write(lines);
+      lines.setLength(0);
+      if (lines.capacity() > KEPT_BUFFER_CHARS) {
+        lines.trimToSize();
       }
     }
 

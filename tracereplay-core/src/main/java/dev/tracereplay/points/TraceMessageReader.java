@@ -79,6 +79,45 @@ public final class TraceMessageReader implements Closeable {
     return TraceMessage.wrap(packet, records.recordNumber(), records.recordOffset());
   }
 
+  /**
+   * Reads the rest of the file, handing each message to {@code onMessage} until it returns false,
+   * and each malformed record to {@code onMalformed}, after which reading goes on: the one loop
+   * for listing a file whose records may be damaged.
+   *
+   * @return whether the end of the file was reached ({@code false} when {@code onMessage} stopped it)
+   * @throws dev.tracereplay.file.TraceFileException when the file is truncated or a record is over
+   *     the size limit (what the actions were given before stays handled)
+   */
+  public boolean forEach(MessageAction onMessage, MalformedAction onMalformed) throws IOException {
+    while (true) {
+      TraceMessage message;
+      try {
+        message = next();
+      } catch (MalformedRecordException e) {
+        onMalformed.accept(e);
+        continue;
+      }
+      if (message == null) {
+        return true;
+      }
+      if (!onMessage.accept(message)) {
+        return false;
+      }
+    }
+  }
+
+  /** What {@link #forEach} does with a message, valid only during the call; false stops the reading. */
+  @FunctionalInterface
+  public interface MessageAction {
+    boolean accept(TraceMessage message) throws IOException;
+  }
+
+  /** What {@link #forEach} does with a malformed record before it reads on, e.g. print a notice. */
+  @FunctionalInterface
+  public interface MalformedAction {
+    void accept(MalformedRecordException malformed) throws IOException;
+  }
+
   /** The 1-based number of the record read last, also when it was malformed; 0 before the first. */
   public long recordNumber() {
     return records.recordNumber();

@@ -91,18 +91,41 @@ public final class TracePrinter {
     if (isDone() || (types != null && !types.contains(message.type()))) {
       return false;
     }
-    long newlyDropped = (message.droppedCount() - lastReportedDropped) & 0xFFFF_FFFFL;
-    lastReportedDropped = message.droppedCount();
+    long newlyDropped = newlyDropped(message);
     if (format == Format.TEXT) {
-      if (newlyDropped != 0) {
-        out.append("Dropped ").append(Long.toString(newlyDropped)).append(" points before this message (dropped_count: ")
-            .append(Long.toString(message.droppedCount())).append(")\n");
-      }
+      printDropped(newlyDropped, message);
       out.append(textLine(message)).append('\n');
     } else {
       out.append(jsonLine(message, newlyDropped)).append('\n');
     }
     printed++;
+    return true;
+  }
+
+  /**
+   * Prints only the dropped-count notice of the message, when the count grew since the last one
+   * reported, in the text format: what a quiet sink shows. It is not counted as printed.
+   *
+   * @return whether a notice was printed
+   * @throws IOException when writing to the output fails
+   */
+  boolean printDroppedOnly(TraceMessage message) throws IOException {
+    return printDropped(newlyDropped(message), message);
+  }
+
+  /** The points dropped since the count last reported (unsigned 32 bits, so it may wrap); records the count. */
+  private long newlyDropped(TraceMessage message) {
+    long newlyDropped = (message.droppedCount() - lastReportedDropped) & 0xFFFF_FFFFL;
+    lastReportedDropped = message.droppedCount();
+    return newlyDropped;
+  }
+
+  private boolean printDropped(long newlyDropped, TraceMessage message) throws IOException {
+    if (newlyDropped == 0) {
+      return false;
+    }
+    out.append("Dropped ").append(Long.toString(newlyDropped)).append(" points before this message (dropped_count: ")
+        .append(Long.toString(message.droppedCount())).append(")\n");
     return true;
   }
 
@@ -124,18 +147,11 @@ public final class TracePrinter {
   public long printFile(Path file, int maxRecordSize) throws IOException {
     long before = printed;
     try (TraceMessageReader reader = TraceMessageReader.open(file, maxRecordSize)) {
-      while (!isDone()) {
-        TraceMessage message;
-        try {
-          message = reader.next();
-        } catch (MalformedRecordException e) {
-          printMalformed(e);
-          continue;
-        }
-        if (message == null) {
-          break;
-        }
-        print(message);
+      if (!isDone()) {
+        reader.forEach(message -> {
+          print(message);
+          return !isDone();
+        }, this::printMalformed);
       }
     } finally {
       if (out instanceof Flushable flushable) {

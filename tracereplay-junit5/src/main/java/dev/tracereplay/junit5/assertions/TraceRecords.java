@@ -1,6 +1,5 @@
 package dev.tracereplay.junit5.assertions;
 
-import dev.tracereplay.points.MalformedRecordException;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.TracePrinter;
@@ -39,17 +38,12 @@ final class TraceRecords {
    */
   static TraceMessage first(Path trace, Predicate<TraceMessage> test) throws IOException {
     try (TraceMessageReader reader = TraceMessageReader.open(trace)) {
-      while (true) {
-        TraceMessage message;
-        try {
-          message = reader.next();
-        } catch (MalformedRecordException e) {
-          continue;
-        }
-        if (message == null || test.test(message)) {
-          return message == null ? null : message.copy();
-        }
-      }
+      TraceMessage[] found = {null};
+      reader.forEach(message -> {
+        found[0] = test.test(message) ? message.copy() : null;
+        return found[0] == null;
+      }, passedOver -> { });
+      return found[0];
     }
   }
 }
