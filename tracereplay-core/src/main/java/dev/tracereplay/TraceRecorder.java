@@ -11,9 +11,11 @@ import dev.tracereplay.record.RecordingListener;
 import dev.tracereplay.server.SinkServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The {@code save} server as a library: listens where runsc (or a replay) connects and records
@@ -107,6 +109,7 @@ public final class TraceRecorder implements AutoCloseable {
     private long maxBytesPerRecording;
     private int bufferSize = TraceFileWriter.DEFAULT_BUFFER_SIZE;
     private int version = TraceConfig.CURRENT.version();
+    private Set<PosixFilePermission> fileMode = TraceFileWriter.OWNER_ONLY;
 
     private Builder(Path outDir) {
       this.outDir = Objects.requireNonNull(outDir, "outDir");
@@ -126,6 +129,19 @@ public final class TraceRecorder implements AutoCloseable {
     /** The file name prefix (default {@code client-}): files are {@code <prefix><NNNN>}. */
     public Builder prefix(String prefix) {
       this.prefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /**
+     * Each recording's permissions, whatever the umask (default {@code rw-------}, owner only); an
+     * output directory created by the recorder is {@code rwx------}, with read and search for
+     * group or others where they may read the recordings. Widen them on purpose only, e.g.
+     * {@code rw-r-----} for a group of readers.
+     *
+     * @throws IllegalArgumentException unless the mode has owner read and write and no execute bits
+     */
+    public Builder fileMode(Set<PosixFilePermission> permissions) {
+      this.fileMode = RecordingDirectory.checkFileMode(permissions);
       return this;
     }
 
@@ -193,7 +209,7 @@ public final class TraceRecorder implements AutoCloseable {
      * @throws IOException when the directory cannot be created or the socket cannot be bound
      */
     public TraceRecorder start() throws IOException {
-      RecordingDirectory directory = new RecordingDirectory(outDir, prefix);
+      RecordingDirectory directory = new RecordingDirectory(outDir, prefix, fileMode);
       RecordingHandlerFactory recordings = new RecordingHandlerFactory(directory, new TraceConfig(version),
           listener, maxBytesPerRecording, bufferSize);
       SinkServer sink = server.handlers(recordings).start();

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,10 +153,8 @@ class TraceRecorderLimitsTest {
 
   @Test
   void aFullDiskClosesTheClientWritingThereKeepsItsFileValidAndTheServerRunning() throws Exception {
-    Path small = Files.createDirectory(dir.resolve("small"));
-    mountTmpfs(small, "256k");
-    try {
-      Path out = small.resolve("out");
+    try (Root.Tmpfs small = Root.tmpfs(dir.resolve("small"), "256k")) {
+      Path out = small.path().resolve("out");
       try (TraceRecorder recorder = TraceRecorder.start(endpoint(), out);
           RawClient bystander = RawClient.connect(endpoint())) {
         bystander.send(RawClient.message(1, 10));
@@ -189,20 +186,6 @@ class TraceRecorderLimitsTest {
             .containsExactly(RawClient.message(1, 10), RawClient.message(3, 10));
         assertThat(TraceFiles.records(recorder.recordings().get(2).file())).containsExactly(RawClient.message(4, 10));
       }
-    } finally {
-      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
     }
-  }
-
-  /** Mounts a tmpfs of {@code size}: a disk that really fills up. Needs root (CI runs as root). */
-  private static void mountTmpfs(Path directory, String size) throws IOException, InterruptedException {
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", directory.toString())
-        .redirectErrorStream(true).start();
-    String output = new String(mount.getInputStream().readAllBytes());
-    boolean mounted = mount.waitFor() == 0;
-    if (!mounted && !"true".equals(System.getenv("CI"))) {
-      Assumptions.abort("cannot mount a tmpfs to fill (needs root): " + output);
-    }
-    assertThat(mounted).as("mounting a tmpfs (CI runs as root): %s", output).isTrue();
   }
 }

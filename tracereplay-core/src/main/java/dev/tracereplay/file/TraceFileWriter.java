@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a trace file: the signature and config when created, then one size-prefixed record per
@@ -18,10 +23,14 @@ import java.nio.file.StandardOpenOption;
  * file on disk is always a valid trace up to that record.
  *
  * <p>The file is created exclusively: an existing file, or a symbolic link, at the path is never
- * truncated or followed ({@link java.nio.file.FileAlreadyExistsException}). A writer is not
- * thread-safe.
+ * truncated or followed ({@link java.nio.file.FileAlreadyExistsException}); it is owner-only by
+ * default, whatever the umask, and either exists with its whole header or not at all. A writer is
+ * not thread-safe.
  */
 public final class TraceFileWriter implements Closeable, Flushable {
+
+  /** The permissions of a new trace file unless told otherwise: {@code rw-------}. */
+  public static final Set<PosixFilePermission> OWNER_ONLY = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
   /** The default size of the write buffer. */
   public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
@@ -49,26 +58,51 @@ public final class TraceFileWriter implements Closeable, Flushable {
   }
 
   /**
-   * Creates a new trace file and writes its signature and config.
-   *
-   * @throws java.nio.file.FileAlreadyExistsException when anything, even a dangling link, is at
-   *     the path: a recording is never overwritten
-   * @throws IOException when the file cannot be created or written
+   * Creates a new trace file readable and writable by its owner only ({@link #OWNER_ONLY}); see
+   * {@link #create(Path, TraceConfig, int, Set)}.
    */
   public static TraceFileWriter create(Path file, TraceConfig config, int bufferSize) throws IOException {
+    return create(file, config, bufferSize, OWNER_ONLY);
+  }
+
+  /**
+   * Creates a new trace file with exactly these permissions, whatever the process's umask, and
+   * writes its signature and config. The file never has looser permissions than these, not even
+   * for a moment. When the header cannot be written (a full disk), the new file is removed: no
+   * file is left that is not a trace.
+   *
+   * @param permissions the file's permissions, e.g. {@link #OWNER_ONLY}
+   * @throws java.nio.file.FileAlreadyExistsException when anything, even a dangling link, is at
+   *     the path: a recording is never overwritten
+   * @throws IOException when the file cannot be created or its header written; the message names
+   *     the file
+   */
+  public static TraceFileWriter create(Path file, TraceConfig config, int bufferSize,
+      Set<PosixFilePermission> permissions) throws IOException {
     if (bufferSize < 64) {
       throw new IllegalArgumentException("bufferSize must be at least 64 bytes, was " + bufferSize);
     }
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS);
-    TraceFileWriter writer = new TraceFileWriter(file, channel, bufferSize);
+    // The umask can only take permissions away: created with these, then set to exactly these.
+    FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(permissions));
+    boolean created = false;
     try {
+      Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(permissions);
+      TraceFileWriter writer = new TraceFileWriter(file, channel, bufferSize);
       writer.writeHeader(config);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
+      created = true;
+      return writer;
+    } catch (IOException e) {
+      throw new IOException(file + ": creating the trace file failed (" + e.getMessage() + "); the new file"
+          + " was removed", e);
+    } finally {
+      if (!created) {
+        // Also after an Error (no direct memory for the buffer): a file without its header is no trace.
+        channel.close();
+        Files.deleteIfExists(file);
+      }
     }
-    return writer;
   }
 
   /**

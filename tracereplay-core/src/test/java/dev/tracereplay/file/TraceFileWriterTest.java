@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,17 @@ class TraceFileWriterTest {
       writer.flush();
 
       assertThat(Files.readAllBytes(file)).isEqualTo(TraceFiles.withHeader().record(TraceFiles.packet(5)).bytes());
+    }
+  }
+
+  /** The JVM's umask (typically 022) used to leave recordings 0644, readable by every user. */
+  @Test
+  void aNewFileIsOwnerOnlyOrExactlyTheModeAskedForWhateverTheUmask() throws IOException {
+    try (TraceFileWriter owner = TraceFileWriter.create(dir.resolve("a"), TraceConfig.CURRENT);
+        TraceFileWriter group = TraceFileWriter.create(dir.resolve("b"), TraceConfig.CURRENT, 64,
+            PosixFilePermissions.fromString("rw-rw-rw-"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(owner.file()))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(group.file()))).isEqualTo("rw-rw-rw-");
     }
   }
 
