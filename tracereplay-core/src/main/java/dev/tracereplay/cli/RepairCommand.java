@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "repair",
     header = "Writes the valid part of a truncated trace file (its header and every complete record) to a new file.",
     description = {
-        "Copies the longest valid prefix of --in, byte for byte, to --out, which must not exist: nothing is"
-            + " ever overwritten, and --in is left as it is. A valid file is copied whole. A corrupt file"
+        "Copies the longest valid prefix of --in, byte for byte, to --out, which must not exist and is"
+            + " created owner-only: nothing is ever overwritten, and --in is left as it is; it is read once, so"
+            + " it may be a pipe such as --in=<(...). A valid file is copied whole. A corrupt file"
             + " (not a trace file, a bad config, a record over --max-record-size) cannot be repaired."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {

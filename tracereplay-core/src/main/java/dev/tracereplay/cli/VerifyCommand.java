@@ -4,6 +4,7 @@ import dev.tracereplay.file.RecordTooLargeException;
 import dev.tracereplay.file.TraceVerification;
 import dev.tracereplay.file.TraceVerifier;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify",
     header = "Checks that a trace file is whole: its header, then complete records up to its last byte.",
     description = {
-        "Reads the whole file (in constant memory). A valid file gets a one-line summary on stdout. A file"
+        "Reads the whole file once (in constant memory; a pipe such as --in=<(...) works too). A valid file gets a one-line summary on stdout. A file"
             + " cut short (a recording interrupted by a crash or a full disk) is reported on stderr with"
             + " where its last complete record ends and the repair command that keeps every complete record;"
             + " a corrupt file is reported on stderr with what is wrong and where."},
@@ -47,12 +48,15 @@ final class VerifyCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       case TRUNCATED -> {
-        String repaired = input.file + ".repaired";
+        // A pipe (--in=<(...), /dev/stdin) has been read: repair must be given the same bytes again.
+        boolean file = Files.isRegularFile(input.file);
+        String repaired = file ? shellWord(input.file + ".repaired") : "repaired.trace";
         Output.print(spec.commandLine().getErr(), input.file + ": truncated after record " + check.records()
             + ": the last complete record ends at byte offset " + check.validLength() + "; the "
             + check.droppedBytes() + " bytes after it are a torn record.\n"
-            + "To keep the header and the " + check.records() + " complete records: tracereplay repair --in="
-            + shellWord(input.file.toString()) + " --out=" + shellWord(repaired) + "\n");
+            + "To keep the header and the " + check.records() + " complete records"
+            + (file ? "" : " (this input is not a file and has been read: give repair the same bytes again)")
+            + ": tracereplay repair --in=" + shellWord(input.file.toString()) + " --out=" + repaired + "\n");
         return TRUNCATED;
       }
       default -> {

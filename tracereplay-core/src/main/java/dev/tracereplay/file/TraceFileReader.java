@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -30,7 +31,7 @@ public final class TraceFileReader implements Closeable {
   private static final int LARGEST_LIMIT = Integer.MAX_VALUE - 64;
 
   private final Path file;
-  private final FileChannel channel;
+  private final ReadableByteChannel channel;
   private final int maxRecordSize;
   private final TraceConfig config;
 
@@ -41,7 +42,7 @@ public final class TraceFileReader implements Closeable {
   private long recordOffset;
   private int pendingSkip;
 
-  private TraceFileReader(Path file, FileChannel channel, int maxRecordSize) throws IOException {
+  private TraceFileReader(Path file, ReadableByteChannel channel, int maxRecordSize) throws IOException {
     this.file = file;
     this.channel = channel;
     this.maxRecordSize = maxRecordSize;
@@ -67,16 +68,28 @@ public final class TraceFileReader implements Closeable {
    * @throws IOException when the file cannot be opened or read
    */
   public static TraceFileReader open(Path file, int maxRecordSize) throws IOException {
-    if (maxRecordSize < 1 || maxRecordSize > LARGEST_LIMIT) {
-      throw new IllegalArgumentException(
-          "maxRecordSize must be between 1 and " + LARGEST_LIMIT + " bytes, was " + maxRecordSize);
-    }
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    checkLimit(maxRecordSize);
+    return open(file, FileChannel.open(file, StandardOpenOption.READ), maxRecordSize);
+  }
+
+  /**
+   * Reads a trace from {@code channel} (which the reader closes), naming {@code file} in its
+   * errors: for a reader that sees the bytes on their way, e.g. to copy them.
+   */
+  static TraceFileReader open(Path file, ReadableByteChannel channel, int maxRecordSize) throws IOException {
     try {
+      checkLimit(maxRecordSize);
       return new TraceFileReader(file, channel, maxRecordSize);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  private static void checkLimit(int maxRecordSize) {
+    if (maxRecordSize < 1 || maxRecordSize > LARGEST_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxRecordSize must be between 1 and " + LARGEST_LIMIT + " bytes, was " + maxRecordSize);
     }
   }
 

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** verify and repair in this JVM: exit codes and the exact text printed. */
@@ -152,6 +155,54 @@ class VerifyRepairCommandTest {
       assertThat(repair.err()).startsWith("tracereplay repair: cannot repair a corrupt file: " + notATrace
           + ": not a tracereplay file: ").hasLineCount(1);
       assertThat(out).doesNotExist();
+    }
+  }
+
+  /**
+   * {@code repair --in=<(...)} failed with a bare "Illegal seek": the input was read twice and
+   * copied by position. A pipe is read once now, by real processes under bash.
+   */
+  @Nested
+  @Timeout(120)
+  class FromAPipe {
+    Path trace;
+    /** Where record 11 starts; the file is cut 3 bytes after it. */
+    long torn;
+    Path truncated;
+
+    @BeforeEach
+    void cutShortInRecord11() throws IOException {
+      trace = Fixtures.copy("shell-common.trace", dir);
+      torn = TraceFiles.offsetOfRecord(trace, 11);
+      truncated = cut(trace, torn + 3, "truncated");
+    }
+
+    /** tracereplay args... --in=<(cat truncated), under bash. */
+    private CliProcess withTheTruncatedTraceFromAPipe(String... args) throws IOException {
+      return CliProcess.startInShell("bash", "exec \"$@\" --in=<(cat '" + truncated + "')", args);
+    }
+
+    @Test
+    void repairKeepsTheValidPrefixOfAProcessSubstitution() throws Exception {
+      Path repaired = dir.resolve("repaired");
+
+      try (CliProcess repair = withTheTruncatedTraceFromAPipe("repair", "--out=" + repaired)) {
+        assertThat(repair.awaitExit(CliProcessTest.TIMEOUT)).as(repair.err.text()).isZero();
+        assertThat(repair.out.text()).matches("Kept 10 complete records of /dev/fd/\\d+ \\(" + torn + " bytes\\) in "
+            + Pattern.quote(repaired.toString()) + "; dropped 3 bytes \\(a torn record\\).\n");
+      }
+      assertThat(Files.readAllBytes(repaired)).isEqualTo(Arrays.copyOf(Files.readAllBytes(trace), (int) torn));
+    }
+
+    @Test
+    void verifySaysThatRepairNeedsTheSameBytesAgain() throws Exception {
+      try (CliProcess verify = withTheTruncatedTraceFromAPipe("verify")) {
+        assertThat(verify.awaitExit(CliProcessTest.TIMEOUT)).isEqualTo(1);
+        assertThat(verify.err.text()).matches("/dev/fd/(\\d+): truncated after record 10: the last complete record"
+            + " ends at byte offset " + torn + "; the 3 bytes after it are a torn record.\n"
+            + "To keep the header and the 10 complete records \\(this input is not a file and has been read: give"
+            + " repair the same bytes again\\): tracereplay repair --in=/dev/fd/\\1 --out=repaired.trace\n");
+      }
     }
   }
 

@@ -9,7 +9,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +181,71 @@ class TraceVerifierTest {
 
       assertThatThrownBy(() -> TraceVerifier.repair(notATrace, out)).isInstanceOf(BadSignatureException.class);
       assertThat(out).doesNotExist();
+    }
+  }
+
+  /**
+   * A pipe can be read only once, and has no size: repair read its input twice and copied it by
+   * position, which failed with a bare "Illegal seek" for {@code --in=<(...)}.
+   */
+  @Nested
+  class FromAPipe {
+    /** shell-common.trace cut 5 bytes into its record 300, which starts at {@code torn}. */
+    byte[] bytes;
+    long torn;
+
+    @BeforeEach
+    void cutShortInRecord300() throws IOException {
+      Path trace = Fixtures.copy("shell-common.trace", dir);
+      torn = TraceFiles.offsetOfRecord(trace, 300);
+      bytes = Arrays.copyOf(Files.readAllBytes(trace), (int) torn + 5);
+    }
+
+    @Test
+    void aTruncatedTraceIsVerifiedFromAPipe() throws Exception {
+      TraceVerification check = TraceVerifier.verify(pipe(bytes));
+
+      assertThat(check.status()).isEqualTo(TraceVerification.Status.TRUNCATED);
+      assertThat(check.records()).isEqualTo(299);
+      assertThat(check.validLength()).isEqualTo(torn);
+      assertThat(check.fileSize()).isEqualTo(torn + 5);
+    }
+
+    @Test
+    void aTruncatedTraceIsRepairedFromAPipe() throws Exception {
+      Path repaired = dir.resolve("repaired");
+
+      TraceVerification repair = TraceVerifier.repair(pipe(bytes), repaired);
+
+      assertThat(repair.records()).isEqualTo(299);
+      assertThat(repair.droppedBytes()).isEqualTo(5);
+      assertThat(Files.readAllBytes(repaired)).isEqualTo(Arrays.copyOf(bytes, (int) torn));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repaired))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aCorruptPipeLeavesNoOutput() throws Exception {
+      Path out = dir.resolve("out");
+
+      assertThatThrownBy(() -> TraceVerifier.repair(pipe("not a trace at all".getBytes()), out))
+          .isInstanceOf(BadSignatureException.class);
+      assertThat(out).doesNotExist();
+    }
+
+    /** A named pipe that yields {@code bytes} once, written by a thread of its own. */
+    private Path pipe(byte[] bytes) throws Exception {
+      Path fifo = dir.resolve("fifo-" + System.nanoTime());
+      assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+      Thread writer = new Thread(() -> {
+        try {
+          Files.write(fifo, bytes);
+        } catch (IOException readerWentAway) {
+          // The reader stopped early (a corrupt header): the rest is not needed.
+        }
+      }, "fifo-writer");
+      writer.setDaemon(true);
+      writer.start();
+      return fifo;
     }
   }
 
