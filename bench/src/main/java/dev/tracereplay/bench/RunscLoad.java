@@ -151,7 +151,7 @@ public final class RunscLoad {
     Path saverOut = dir.resolve("saver.out");
     Process saverProcess = startSaver(saver, endpoint, recordings, saverOut, dir.resolve("saver.err"));
     try {
-      awaitListening(saver, endpoint, saverProcess, dir.resolve("saver.err"));
+      awaitListening(saver, endpoint, saverProcess, saverOut);
       long start = System.nanoTime();
       List<Process> sandboxProcesses = new ArrayList<>();
       for (int i = 1; i <= sandboxes; i++) {
@@ -209,16 +209,16 @@ public final class RunscLoad {
   /**
    * Waits until the saver listens. tracereplay save binds in a private directory and links the
    * socket into place once it listens, so /proc/net/unix never shows the endpoint's name: its
-   * "Listening on" line on stderr, printed after that, is the signal.
+   * "Listening on" line on stdout (gVisor's), printed after that, is the signal.
    */
-  private static void awaitListening(Saver saver, Path endpoint, Process process, Path saverErr)
+  private static void awaitListening(Saver saver, Path endpoint, Process process, Path saverOut)
       throws IOException, InterruptedException {
     if (saver == Saver.C) {
       CPeers.awaitListening(endpoint, process, saver.label);
       return;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.readString(saverErr).contains("Listening on \"")) {
+    while (!Files.readString(saverOut).contains("Listening on \"")) {
       if (!process.isAlive()) {
         throw new IOException(saver.label + " exited with code " + process.exitValue() + " before listening");
       }

@@ -81,26 +81,6 @@ public final class UnixSeqPacketListener implements SeqPacketListener {
     public static Options defaults() {
       return new Options(PosixFilePermissions.fromString("rw-------"), 128);
     }
-
-    /** These options with permissions from an octal mode such as {@code 0660} or {@code 660}. */
-    public Options withMode(String octal) {
-      int mode;
-      try {
-        mode = Integer.parseInt(octal, 8);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("socket mode must be octal like 0600, was '" + octal + "'");
-      }
-      if (mode < 0 || mode > 0777) {
-        throw new IllegalArgumentException("socket mode must be between 0000 and 0777, was '" + octal + "'");
-      }
-      StringBuilder rwx = new StringBuilder();
-      for (int shift = 6; shift >= 0; shift -= 3) {
-        int bits = mode >> shift;
-        rwx.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-')
-            .append((bits & 1) != 0 ? 'x' : '-');
-      }
-      return new Options(PosixFilePermissions.fromString(rwx.toString()), backlog);
-    }
   }
 
   private UnixSeqPacketListener(Path endpoint, AFUNIXDatagramSocket socket, Object fileKey) {

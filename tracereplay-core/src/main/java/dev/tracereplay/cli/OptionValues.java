@@ -1,8 +1,12 @@
 package dev.tracereplay.cli;
 
 import dev.tracereplay.channel.UnixSeqPacketListener;
+import dev.tracereplay.record.RecordingDirectory;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -10,7 +14,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The option value types shared by subcommands: byte sizes ({@code 1048576}, {@code 256K},
- * {@code 1M}), durations ({@code 30}, {@code 500ms}, {@code 30s}, {@code 2m}) and socket modes
+ * {@code 1M}), durations ({@code 30}, {@code 500ms}, {@code 30s}, {@code 2m}) and file modes
  * ({@code 0600}). A bad value is a usage error naming the option.
  */
 final class OptionValues {
@@ -81,11 +85,39 @@ final class OptionValues {
   static final class SocketMode implements ITypeConverter<UnixSeqPacketListener.Options> {
     @Override
     public UnixSeqPacketListener.Options convert(String value) {
+      return new UnixSeqPacketListener.Options(octal("socket mode", value),
+          UnixSeqPacketListener.Options.defaults().backlog());
+    }
+  }
+
+  /** A recording's permissions as an octal mode from {@code 0600} to {@code 0666}, e.g. {@code 0640}. */
+  static final class FileMode implements ITypeConverter<Set<PosixFilePermission>> {
+    @Override
+    public Set<PosixFilePermission> convert(String value) {
       try {
-        return UnixSeqPacketListener.Options.defaults().withMode(value.strip());
+        return RecordingDirectory.checkFileMode(octal("file mode", value));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
     }
+  }
+
+  /** The permissions of an octal mode such as {@code 0660} or {@code 660}; {@code what} names it in errors. */
+  static Set<PosixFilePermission> octal(String what, String value) {
+    int mode;
+    try {
+      mode = Integer.parseInt(value.strip(), 8);
+    } catch (NumberFormatException e) {
+      throw new TypeConversionException(what + " must be octal like 0600, was '" + value + "'");
+    }
+    if (mode < 0 || mode > 0777) {
+      throw new TypeConversionException(what + " must be between 0000 and 0777, was '" + value + "'");
+    }
+    StringBuilder rwx = new StringBuilder();
+    for (int shift = 6; shift >= 0; shift -= 3) {
+      int bits = mode >> shift;
+      rwx.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+    }
+    return PosixFilePermissions.fromString(rwx.toString());
   }
 }

@@ -4,12 +4,15 @@ import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.channel.UnixSeqPacketListener;
 import dev.tracereplay.file.TraceFormat;
 import dev.tracereplay.record.Recording;
+import dev.tracereplay.record.RecordingDirectory;
 import dev.tracereplay.record.RecordingListener;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,21 +30,30 @@ import picocli.CommandLine.Spec;
     description = {
         "Listens on a SOCK_SEQPACKET socket at --endpoint, where runsc's remote sink connects, and writes"
             + " each client's session to <out>/<prefix><NNNN> in the tracereplay file format, as gVisor's"
-            + " tool does, printing its two lines per client on stdout.",
+            + " tool does. Stdout carries gVisor's lines byte for byte: 'Listening on \"<endpoint>\". Press"
+            + " ctrl-C to stop...', two lines per client, and 'Ctrl-C pressed, stopping.' on SIGINT; save's own"
+            + " lines go to stderr. Output never holds up recording: while stdout is not read, its lines are"
+            + " dropped and counted.",
         "Numbering continues after the highest file already in --out: a recording is never overwritten."
             + " Only a stale socket at --endpoint is replaced; a regular file, a directory or a live"
-            + " server there is an error.",
+            + " server there is an error. Recordings are owner-only (see --file-mode); an existing --out (or"
+            + " what a link there points to) that another user than you or root owns, or that others may"
+            + " write to without the sticky bit, is refused, as ssh's StrictModes does.",
         "Runs until SIGINT (Ctrl-C) or SIGTERM, then receives what connected clients have already sent,"
-            + " closes their files (printing \"Closing client\" for each) and exits 0, as gVisor's does."
-            + " A second signal while closing quits at once (exit 130 or 143); a recording cut short that"
-            + " way, or by a crash, is checked by 'tracereplay verify' and fixed by 'tracereplay repair'."},
+            + " closes their files (printing \"Closing client\" for each) and exits 0, as gVisor's does. Like"
+            + " gVisor's, it stops on SIGINT also when started with SIGINT ignored (a background job), on"
+            + " JDK 22 and later. A second signal while closing quits at once (exit 130 or 143; an ignored"
+            + " SIGINT is ignored again); a recording cut short that way, or by a crash, is checked by"
+            + " 'tracereplay verify' and fixed by 'tracereplay repair'."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:Stopped by SIGINT or SIGTERM; every recording was closed cleanly.",
-        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use or --out is not a directory.",
+        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use, or --out is not a directory or is refused.",
         ExitCodes.USAGE_LINE,
         ExitCodes.BUG_LINE})
 final class SaveCommand implements Callable<Integer> {
+  /** How long the output may take to be written when save ends, if nobody reads it. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
 
@@ -50,7 +62,7 @@ final class SaveCommand implements Callable<Integer> {
   Path endpoint;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "replay",
-      description = "The directory recordings go to, created if needed (default: ./${DEFAULT-VALUE}).")
+      description = "The directory recordings go to, created (0700) if needed (default: ./${DEFAULT-VALUE}).")
   Path out;
 
   @Option(names = "--prefix", paramLabel = "STR", defaultValue = "client-",
@@ -80,29 +92,56 @@ final class SaveCommand implements Callable<Integer> {
           + " (default: 0, no limit).")
   long maxBytesPerRecording;
 
+  @Option(names = "--file-mode", paramLabel = "MODE", defaultValue = "0600",
+      converter = OptionValues.FileMode.class,
+      description = "Each recording's permissions, octal, whatever the umask (default: ${DEFAULT-VALUE}, owner"
+          + " only; at most 0666). A --out created by save is 0700, with read and search for group or others"
+          + " where this mode lets them read.")
+  Set<PosixFilePermission> fileMode;
+
   @Override
   public Integer call() throws IOException {
     if (maxClients < 1) {
       throw new ParameterException(spec.commandLine(), "--max-clients must be at least 1, was " + maxClients);
     }
-    if (prefix.contains("/") || prefix.contains("\0") || prefix.equals(".") || prefix.equals("..")) {
-      // RecordingDirectory refuses these too, as a bug; here they are a usage error.
-      throw new ParameterException(spec.commandLine(),
-          "--prefix must be a plain file name part (no '/'), was '" + prefix + "'");
+    String prefixProblem = RecordingDirectory.prefixProblem(prefix);
+    if (prefixProblem != null) {
+      throw new ParameterException(spec.commandLine(), "--prefix " + prefixProblem);
     }
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
-    boolean outCreated = createOutputDirectory();
-    try (StopSignals stop = StopSignals.register(); TraceRecorder recorder = startRecorder(stdout, outCreated)) {
+    OutputQueue stderr = new OutputQueue(spec.commandLine().getErr(), "stderr", OutputQueue.CAPACITY, () -> { });
+    OutputQueue stdout = new OutputQueue(spec.commandLine().getOut(), "stdout", OutputQueue.CAPACITY,
+        () -> stderr.print("tracereplay save: stdout is not being read: its lines are dropped (and counted) from"
+            + " now on, so that recording goes on\n"));
+    try {
+      return record(stdout, stderr);
+    } finally {
+      long lost = stdout.close(DRAIN_TIMEOUT);
+      if (lost > 0) {
+        stderr.print("tracereplay save: " + lost + " output line(s) were dropped because stdout was not read\n");
+      }
+      stderr.close(DRAIN_TIMEOUT);
+    }
+  }
+
+  private int record(OutputQueue stdout, OutputQueue stderr) throws IOException {
+    boolean outExisted = Files.exists(out, LinkOption.NOFOLLOW_LINKS);
+    try (StopSignals stop = StopSignals.register(); TraceRecorder recorder = startRecorder(stdout, outExisted)) {
       // Also close cleanly when the JVM ends another way (SIGHUP, or a signal we could not handle).
-      Thread hook = new Thread(recorder::close, "tracereplay-save-shutdown");
+      Thread hook = new Thread(() -> {
+        recorder.close();
+        drainQuietly(stdout);
+      }, "tracereplay-save-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        Output.print(stderr, "Listening on " + GoQuote.quote(endpoint.toString()) + ", recording into "
-            + GoQuote.quote(out.toString()) + ". Stop with Ctrl-C or SIGTERM.\n");
+        // gVisor's line once listening, byte for byte; the rest of what save says goes to stderr.
+        stdout.print("Listening on " + GoQuote.quote(endpoint.toString()) + ". Press ctrl-C to stop...\n");
+        stderr.print("Recording into " + GoQuote.quote(out.toString()) + "; stop with Ctrl-C or SIGTERM.\n");
         String cause = stop.await();
+        if (cause.equals("SIGINT")) {
+          stdout.print("Ctrl-C pressed, stopping.\n");
+        }
         long open = recorder.recordings().stream().filter(Recording::isOpen).count();
-        Output.print(stderr, "Stopping (" + cause + "): closing " + open + " open recording(s).\n");
+        stderr.print("Stopping (" + cause + "): closing " + open + " open recording(s).\n");
         recorder.close();
       } finally {
         removeShutdownHook(hook);
@@ -111,10 +150,11 @@ final class SaveCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private TraceRecorder startRecorder(PrintWriter stdout, boolean outCreated) throws IOException {
+  private TraceRecorder startRecorder(OutputQueue stdout, boolean outExisted) throws IOException {
     try {
       return TraceRecorder.builder(endpoint, out)
           .prefix(prefix)
+          .fileMode(fileMode)
           .socketOptions(socketOptions)
           .maxClients(maxClients)
           .maxMessageSize(maxMessageSize)
@@ -122,28 +162,19 @@ final class SaveCommand implements Callable<Integer> {
           .listener(new GvisorLines(stdout))
           .start();
     } catch (IOException | RuntimeException e) {
-      if (outCreated) {
+      if (!outExisted) {
         deleteIfEmpty(out);   // a failed start leaves nothing behind
       }
       throw e;
     }
   }
 
-  /**
-   * Creates --out up front, so that a bad one is reported as such, before anything is bound.
-   *
-   * @return whether it was created now
-   */
-  private boolean createOutputDirectory() throws IOException {
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new FileSystemException(out.toString(), null, "--out must be a directory, and this is a file");
+  private static void drainQuietly(OutputQueue output) {
+    try {
+      output.drain(DRAIN_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    boolean created = !Files.exists(out);
-    Files.createDirectories(out);
-    if (!Files.isWritable(out)) {
-      throw new FileSystemException(out.toString(), null, "--out is not writable");
-    }
-    return created;
   }
 
   private static void deleteIfEmpty(Path directory) {
@@ -166,16 +197,15 @@ final class SaveCommand implements Callable<Integer> {
    * gVisor's two lines per client, byte for byte: Go's %q quoting, "\n" endings, and the path as
    * Go's filepath.Join(out, name) spells it (lexically cleaned, hence normalize()).
    */
-  private record GvisorLines(PrintWriter stdout) implements RecordingListener {
+  private record GvisorLines(OutputQueue stdout) implements RecordingListener {
     @Override
     public void clientConnected(Recording recording) {
-      Output.print(stdout, "New client connected, writing to: " + quotedFile(recording) + "\n");
+      stdout.print("New client connected, writing to: " + quotedFile(recording) + "\n");
     }
 
     @Override
     public void clientClosed(Recording recording) {
-      Output.print(stdout,
-          "Closing client, wrote " + recording.messages() + " messages to " + quotedFile(recording) + "\n");
+      stdout.print("Closing client, wrote " + recording.messages() + " messages to " + quotedFile(recording) + "\n");
     }
 
     private static String quotedFile(Recording recording) {

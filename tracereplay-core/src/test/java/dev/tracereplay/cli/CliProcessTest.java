@@ -41,7 +41,7 @@ class CliProcessTest {
     Path endpoint = dir.resolve("sink.sock");
     Path out = dir.resolve("out");
     try (CliProcess save = CliProcess.start("save", "--endpoint=" + endpoint, "--out=" + out)) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
       int client = 0;
       for (String fixture : Fixtures.ALL) {
         Path trace = Fixtures.copy(fixture, dir);
@@ -72,7 +72,7 @@ class CliProcessTest {
     Path recording = out.resolve("client-0001");
     int messages = 1000;
     try (CliProcess save = CliProcess.start("save", "--endpoint=" + endpoint, "--out=" + out)) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
       assertThat(save.ignores(SIGINT)).as("SIGINT is ignored by the save process: its parents (the shell that ran"
           + " Maven?) ignore it, and it is inherited; run the build in the foreground").isFalse();
       try (SeqPacketChannel client = handshakenClient(endpoint)) {
@@ -84,7 +84,10 @@ class CliProcessTest {
 
         assertThat(save.awaitExit(TIMEOUT)).isZero();
       }
-      assertThat(save.out.text()).isEqualTo("New client connected, writing to: \"" + recording + "\"\n"
+      // gVisor's lines byte for byte, with its "Ctrl-C pressed" line for SIGINT (gVisor has none for SIGTERM).
+      assertThat(save.out.text()).isEqualTo("Listening on \"" + endpoint + "\". Press ctrl-C to stop...\n"
+          + "New client connected, writing to: \"" + recording + "\"\n"
+          + (signal.equals("INT") ? "Ctrl-C pressed, stopping.\n" : "")
           + "Closing client, wrote " + messages + " messages to \"" + recording + "\"\n");
       assertThat(save.err.text()).contains("Stopping (SIG" + signal + "): closing 1 open recording(s).\n");
     }
@@ -99,7 +102,7 @@ class CliProcessTest {
     Path endpoint = dir.resolve("sink.sock");
     Path recording = dir.resolve("out").resolve("client-0001");
     try (CliProcess save = CliProcess.start("save", "--endpoint=" + endpoint, "--out=" + dir.resolve("out"))) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
       try (SeqPacketChannel client = handshakenClient(endpoint)) {
         for (int i = 0; i < 100; i++) {
           client.send(SaveReplayCommandTest.message(i));
@@ -122,7 +125,7 @@ class CliProcessTest {
     int killAt = 20_000;
     long sent = 0;
     try (CliProcess save = CliProcess.start("save", "--endpoint=" + endpoint, "--out=" + dir.resolve("out"))) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
       try (SeqPacketChannel client = handshakenClient(endpoint)) {
         client.setSendTimeout(TIMEOUT);
         try {
@@ -166,9 +169,14 @@ class CliProcessTest {
   }
 
   private static SeqPacketChannel handshakenClient(Path endpoint) throws IOException {
+    return handshakenClient(endpoint, TIMEOUT);
+  }
+
+  /** A client that has sent its handshake and read the answer, waiting at most {@code timeout} for it. */
+  static SeqPacketChannel handshakenClient(Path endpoint, Duration timeout) throws IOException {
     SeqPacketChannel client = UnixSeqPacketChannel.connect(endpoint);
     client.send(Handshake.encode(1));
-    client.setReceiveTimeout(TIMEOUT);
+    client.setReceiveTimeout(timeout);
     assertThat(client.receive(ByteBuffer.allocate(Handshake.MAX_SIZE))).isPositive();
     return client;
   }

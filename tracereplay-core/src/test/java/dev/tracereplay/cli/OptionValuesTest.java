@@ -3,6 +3,7 @@ package dev.tracereplay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
@@ -39,5 +40,25 @@ class OptionValuesTest {
     assertThat(time.convert("1h")).isEqualTo(Duration.ofHours(1));
     assertThat(time.convert("0")).isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> time.convert("-1s")).isInstanceOf(TypeConversionException.class);
+  }
+
+  @Test
+  void modesAreOctal() {
+    assertThat(new OptionValues.SocketMode().convert("0660").permissions())
+        .isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
+    assertThat(new OptionValues.SocketMode().convert("600").backlog()).isEqualTo(128);
+    assertThatThrownBy(() -> new OptionValues.SocketMode().convert("rw"))
+        .isInstanceOf(TypeConversionException.class).hasMessage("socket mode must be octal like 0600, was 'rw'");
+    assertThatThrownBy(() -> new OptionValues.SocketMode().convert("1777"))
+        .hasMessage("socket mode must be between 0000 and 0777, was '1777'");
+  }
+
+  @Test
+  void fileModesGiveOwnerReadAndWriteAndNoExecute() {
+    assertThat(new OptionValues.FileMode().convert("0640")).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+    assertThatThrownBy(() -> new OptionValues.FileMode().convert("0400")).isInstanceOf(TypeConversionException.class)
+        .hasMessage("a recording's mode must have owner read and write and no execute bits (0600 to 0666), was r--------");
+    assertThatThrownBy(() -> new OptionValues.FileMode().convert("0755")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> new OptionValues.FileMode().convert("x")).hasMessage("file mode must be octal like 0600, was 'x'");
   }
 }

@@ -36,7 +36,7 @@ class SaveReplayCommandTest {
     Path endpoint = dir.resolve("sink.sock");
     Path out = dir.resolve("out");
     try (Cli.Background save = Cli.start("save", "--endpoint=" + endpoint, "--out=" + out)) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
 
       Cli.Result replay = Cli.run("replay", "--endpoint=" + endpoint, "--in=" + trace);
 
@@ -46,10 +46,11 @@ class SaveReplayCommandTest {
       save.out.awaitContains("Closing client", TIMEOUT);
       assertThat(save.stop(TIMEOUT)).isZero();
       Path recording = out.resolve("client-0001");
-      assertThat(save.out.text()).isEqualTo("New client connected, writing to: \"" + recording + "\"\n"
+      assertThat(save.out.text()).isEqualTo("Listening on \"" + endpoint + "\". Press ctrl-C to stop...\n"
+          + "New client connected, writing to: \"" + recording + "\"\n"
           + "Closing client, wrote 1 messages to \"" + recording + "\"\n");
-      assertThat(save.err.text()).isEqualTo("Listening on \"" + endpoint + "\", recording into \"" + out
-          + "\". Stop with Ctrl-C or SIGTERM.\nStopping (interrupt): closing 0 open recording(s).\n");
+      assertThat(save.err.text()).isEqualTo("Recording into \"" + out + "\"; stop with Ctrl-C or SIGTERM.\n"
+          + "Stopping (interrupt): closing 0 open recording(s).\n");
       assertThat(recording).hasSameBinaryContentAs(trace);
     }
     assertThat(endpoint).as("the socket file is removed on stop").doesNotExist();
@@ -60,7 +61,7 @@ class SaveReplayCommandTest {
     Path trace = Fixtures.copy("loop-all.trace", dir);
     Path endpoint = dir.resolve("sink.sock");
     try (Cli.Background save = Cli.start("save", "--endpoint=" + endpoint, "--out=" + dir.resolve("out"))) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
 
       Cli.Result replay = Cli.run("replay", "--endpoint=" + endpoint, "--in=" + trace);
 
@@ -104,7 +105,7 @@ class SaveReplayCommandTest {
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("client-0001"), "an earlier recording");
     try (Cli.Background save = Cli.start("save", "--endpoint=" + endpoint, "--out=" + out)) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
 
       assertThat(Cli.run("replay", "--endpoint=" + endpoint, "--in=" + trace).exitCode()).isZero();
 
@@ -166,7 +167,7 @@ class SaveReplayCommandTest {
 
         assertThat(save.exitCode()).isEqualTo(1);
         assertThat(save.err()).isEqualTo("tracereplay save: " + endpoint + ": a server is already listening on this"
-            + " endpoint; stop it or choose another endpoint\n");
+            + " endpoint; it is left alone. Stop that program or choose another endpoint\n");
         try (SeqPacketChannel stillListening = UnixSeqPacketChannel.connect(endpoint)) {
           assertThat(stillListening.peerAddress()).isEqualTo(endpoint.toString());
         }
@@ -181,7 +182,7 @@ class SaveReplayCommandTest {
 
       assertThat(save.exitCode()).isEqualTo(1);
       assertThat(save.err())
-          .isEqualTo("tracereplay save: " + out + ": --out must be a directory, and this is a file\n");
+          .isEqualTo("tracereplay save: " + out + ": the recording directory is a file, not a directory\n");
       assertThat(dir.resolve("sink.sock")).doesNotExist();
     }
   }
@@ -244,7 +245,7 @@ class SaveReplayCommandTest {
 
   /** Connects a client to a running save and completes the handshake. */
   private static SeqPacketChannel connectedClient(Cli.Background save, Path endpoint) throws Exception {
-    save.err.awaitContains("Listening on", TIMEOUT);
+    save.out.awaitContains("Listening on", TIMEOUT);
     SeqPacketChannel client = UnixSeqPacketChannel.connect(endpoint);
     client.send(Handshake.encode(1));
     client.setReceiveTimeout(TIMEOUT);

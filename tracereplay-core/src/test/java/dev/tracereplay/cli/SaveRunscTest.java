@@ -29,14 +29,15 @@ class SaveRunscTest {
     Path out = dir.resolve("trace");
     Path recording = out.resolve("client-0001");
     try (CliProcess save = CliProcess.start("save", "--endpoint=" + endpoint, "--out=" + out)) {
-      save.err.awaitContains("Listening on", TIMEOUT);
+      save.out.awaitContains("Listening on", TIMEOUT);
 
       assertThat(InstalledRunsc.sandbox().points("container/start").command("/bin/true").traceTo(endpoint)).isZero();
 
       save.out.awaitContains("Closing client", TIMEOUT);
       save.signal("TERM");
       assertThat(save.awaitExit(TIMEOUT)).isZero();
-      assertThat(save.out.text()).isEqualTo("New client connected, writing to: \"" + recording + "\"\n"
+      assertThat(save.out.text()).isEqualTo("Listening on \"" + endpoint + "\". Press ctrl-C to stop...\n"
+          + "New client connected, writing to: \"" + recording + "\"\n"
           + "Closing client, wrote 1 messages to \"" + recording + "\"\n");
     }
     try (TraceMessageReader reader = TraceMessageReader.open(recording)) {
@@ -48,7 +49,7 @@ class SaveRunscTest {
 
     Path replayEndpoint = dir.resolve("replay.sock");
     try (CliProcess again = CliProcess.start("save", "--endpoint=" + replayEndpoint, "--out=" + dir.resolve("again"));) {
-      again.err.awaitContains("Listening on", TIMEOUT);
+      again.out.awaitContains("Listening on", TIMEOUT);
       try (CliProcess replay = CliProcess.start("replay", "--endpoint=" + replayEndpoint, "--in=" + recording)) {
         assertThat(replay.awaitExit(TIMEOUT)).isZero();
         assertThat(replay.out.text()).isEqualTo("Handshake completed\n\rReplaying message: 1\nDone\n");
