@@ -23,6 +23,7 @@ if [ ${#tests[@]} -eq 0 ]; then
     TraceFileReaderFuzzTest#readsAnyBytesWithAnyRecordLimit
     MessageFuzzTest#headerOfAnyPacketIsReadOrMalformed
     MessageFuzzTest#payloadOfEveryTypeDecodesOrIsInvalid
+    PrinterFuzzTest#anyPacketPrintsAsOneLine
     RecorderFuzzTest#anyPacketsInMemoryAreRecordedOrCloseTheClient
     RecorderFuzzTest#anyPacketsOverASocketAreRecordedOrCloseTheClient
   )

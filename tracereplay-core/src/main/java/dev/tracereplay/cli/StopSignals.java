@@ -148,7 +148,8 @@ final class StopSignals implements AutoCloseable {
         Class<?> values = foreign("ValueLayout");
         Object nativeLinker = linker.getMethod("nativeLinker").invoke(null);
         Object libc = linker.getMethod("defaultLookup").invoke(nativeLinker);
-        Optional<?> symbol = (Optional<?>) foreign("SymbolLookup").getMethod("find", String.class).invoke(libc, "signal");
+        Optional<?> symbol =
+            (Optional<?>) foreign("SymbolLookup").getMethod("find", String.class).invoke(libc, "signal");
         if (symbol.isEmpty()) {
           return false;
         }
@@ -158,7 +159,8 @@ final class StopSignals implements AutoCloseable {
         Array.set(arguments, 0, values.getField("JAVA_INT").get(null));
         Array.set(arguments, 1, longLayout);
         Class<?> descriptors = foreign("FunctionDescriptor");
-        Object descriptor = descriptors.getMethod("of", layout, arguments.getClass()).invoke(null, longLayout, arguments);
+        Object descriptor =
+            descriptors.getMethod("of", layout, arguments.getClass()).invoke(null, longLayout, arguments);
         Object noOptions = Array.newInstance(foreign("Linker$Option"), 0);
         MethodHandle call = (MethodHandle) linker.getMethod("downcallHandle", foreign("MemorySegment"), descriptors,
             noOptions.getClass()).invoke(nativeLinker, symbol.get(), descriptor, noOptions);

@@ -1,6 +1,5 @@
 package dev.tracereplay.junit5.assertions;
 
-import dev.tracereplay.points.MalformedRecordException;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.TracePrinter;
@@ -159,38 +158,33 @@ public class TraceAssert extends AbstractAssert<TraceAssert, Path> {
 
   private TraceAssert matches(List<Received> received) {
     isNotNull();
-    long index = 0;
+    long[] index = {0};
     try (TraceMessageReader reader = TraceMessageReader.open(actual)) {
-      while (true) {
-        TraceMessage expected;
-        try {
-          expected = reader.next();
-        } catch (MalformedRecordException e) {
-          throw failure("%nExpecting the received messages to be the messages of trace:%n  %s%nbut its record %s"
-              + " (byte offset %s) is malformed (%s), and a sink refuses such a message", actual, e.recordNumber(),
-              e.offset(), e.problem());
-        }
-        if (expected == null) {
-          break;
-        }
-        if (index >= received.size()) {
+      reader.forEach(expected -> {
+        if (index[0] >= received.size()) {
           throw failure("%nExpecting the received messages to be the messages of trace:%n  %s%nbut it has more than"
               + " the %s received; the first missing is:%n  %s", actual, received.size(), TraceRecords.describe(expected));
         }
-        Received message = received.get((int) index++);
+        Received message = received.get((int) index[0]++);
         if (!expected.packet().equals(message.packet())) {
           throw failureWithActualExpected(message.textLine().get(), TracePrinter.textLine(expected),
               "%nExpecting the received messages to be the messages of trace:%n  %s%nbut received message %s"
-                  + " differs:%n  expected %s%n  received %s", actual, index, TraceRecords.describe(expected),
+                  + " differs:%n  expected %s%n  received %s", actual, index[0], TraceRecords.describe(expected),
               message.description().get());
         }
-      }
+        return true;
+      }, malformed -> {
+        throw failure("%nExpecting the received messages to be the messages of trace:%n  %s%nbut its record %s"
+            + " (byte offset %s) is malformed (%s), and a sink refuses such a message", actual, malformed.recordNumber(),
+            malformed.offset(), malformed.problem());
+      });
     } catch (IOException e) {
       throw unreadable(e);
     }
-    if (index < received.size()) {
+    if (index[0] < received.size()) {
       throw failure("%nExpecting the received messages to be the messages of trace:%n  %s%nbut more were received"
-          + " than its %s; the first extra one is:%n  %s", actual, index, received.get((int) index).description().get());
+          + " than its %s; the first extra one is:%n  %s", actual, index[0],
+          received.get((int) index[0]).description().get());
     }
     return myself;
   }
