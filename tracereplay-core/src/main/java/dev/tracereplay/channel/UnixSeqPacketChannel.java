@@ -85,6 +85,15 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
   }
 
   /**
+   * Whether this JVM's sockets send and receive through the FFM fast path (JDK 22 and later, see
+   * {@code -Dtracereplay.foreign}) rather than junixsocket's JNI calls: for diagnostics such as
+   * {@code tracereplay --version}.
+   */
+  public static boolean usesForeignCalls() {
+    return ForeignSocketIo.AVAILABLE;
+  }
+
+  /**
    * Connects to the sink listening at {@code endpoint}.
    *
    * @throws IOException naming the endpoint and saying what is wrong: nothing there, nothing

@@ -19,12 +19,10 @@ import picocli.CommandLine.Spec;
         "Copies the longest valid prefix of --in, byte for byte, to --out, which must not exist: nothing is"
             + " ever overwritten, and --in is left as it is. A valid file is copied whole. A corrupt file"
             + " (not a trace file, a bad config, a record over --max-record-size) cannot be repaired."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:--out holds the valid prefix (the whole file, when it was valid).",
         ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in cannot be read.",
-        " 2:--in is corrupt and cannot be repaired (the reason is printed); or a usage error.",
-        ExitCodes.BUG_LINE})
+        " 2:--in is corrupt and cannot be repaired (the reason is printed); or a usage error."})
 final class RepairCommand implements Callable<Integer> {
   static final int CORRUPT = 2;
 

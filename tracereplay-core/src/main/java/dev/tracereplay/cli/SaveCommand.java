@@ -35,12 +35,9 @@ import picocli.CommandLine.Spec;
             + " closes their files (printing \"Closing client\" for each) and exits 0, as gVisor's does."
             + " A second signal while closing quits at once (exit 130 or 143); a recording cut short that"
             + " way, or by a crash, is checked by 'tracereplay verify' and fixed by 'tracereplay repair'."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:Stopped by SIGINT or SIGTERM; every recording was closed cleanly.",
-        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use or --out is not a directory.",
-        ExitCodes.USAGE_LINE,
-        ExitCodes.BUG_LINE})
+        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use or --out is not a directory."})
 final class SaveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -1,10 +1,17 @@
 package dev.tracereplay.cli;
 
+import dev.tracereplay.channel.UnixSeqPacketChannel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.newsclub.net.unix.AFSocket;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -17,9 +24,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code tracereplay} command: gVisor's {@code save} and {@code replay}, and tools for trace
- * files. Each subcommand is a class of its own; adding one is a line in {@link #COMMANDS} and one
- * in {@link #subcommand}. Subcommands inherit {@code --help} and {@code --version}
- * ({@code scope = INHERIT}).
+ * files. Each subcommand is a class of its own; adding one is a line in {@link #SUBCOMMANDS}.
+ * Subcommands inherit {@code --help} and {@code --version} ({@code scope = INHERIT}), Go's option
+ * forms ({@link GoStyleOptions}), the failure handling ({@link FailureHandler}) and the exit code
+ * list ({@link ExitCodes}).
  *
  * <p>{@code new CommandLine(new Tracereplay())} comes fully set up (the subcommands and the
  * failure handling are installed by {@link Setup}), so {@link #main} and tests run the same
@@ -33,14 +41,30 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = Tracereplay.Version.class,
-    modelTransformer = Tracereplay.Setup.class,
-    exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.BUG_LINE})
+    modelTransformer = Tracereplay.Setup.class)
 public final class Tracereplay implements Callable<Integer> {
 
-  /** The subcommands' names, in the order the usage lists them. */
-  static final List<String> COMMANDS = List.of("save", "replay", "filter", "record", "points", "print", "stats",
-      "verify", "repair", "demo", "help");
+  /**
+   * The subcommands, in the order the usage lists them: each name (its class's {@code @Command}
+   * name) and how to make one.
+   */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS;
+
+  static {
+    Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
+    subcommands.put("save", SaveCommand::new);
+    subcommands.put("replay", ReplayCommand::new);
+    subcommands.put("filter", FilterCommand::new);
+    subcommands.put("record", RecordCommand::new);
+    subcommands.put("points", PointsCommand::new);
+    subcommands.put("print", PrintCommand::new);
+    subcommands.put("stats", StatsCommand::new);
+    subcommands.put("verify", VerifyCommand::new);
+    subcommands.put("repair", RepairCommand::new);
+    subcommands.put("demo", DemoCommand::new);
+    subcommands.put("help", HelpCommand::new);
+    SUBCOMMANDS = Collections.unmodifiableMap(subcommands);
+  }
 
   @Spec CommandSpec spec;
 
@@ -64,7 +88,7 @@ public final class Tracereplay implements Callable<Integer> {
    * its start-up. A subcommand's parsing, help, errors and exit codes are the same either way.
    */
   static Tracereplay forArguments(String... args) {
-    boolean namesOne = args.length > 0 && !args[0].equals("help") && COMMANDS.contains(args[0]);
+    boolean namesOne = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0]);
     return new Tracereplay(namesOne ? args[0] : null);
   }
 
@@ -74,28 +98,13 @@ public final class Tracereplay implements Callable<Integer> {
     System.exit(new CommandLine(forArguments(args)).execute(args));
   }
 
-  /** A new instance of the subcommand {@code name}, one of {@link #COMMANDS}. */
-  static Object subcommand(String name) {
-    return switch (name) {
-      case "save" -> new SaveCommand();
-      case "replay" -> new ReplayCommand();
-      case "filter" -> new FilterCommand();
-      case "record" -> new RecordCommand();
-      case "points" -> new PointsCommand();
-      case "print" -> new PrintCommand();
-      case "stats" -> new StatsCommand();
-      case "verify" -> new VerifyCommand();
-      case "repair" -> new RepairCommand();
-      case "demo" -> new DemoCommand();
-      case "help" -> new HelpCommand();
-      default -> throw new IllegalArgumentException("no subcommand named " + name);
-    };
-  }
-
   /** Without a subcommand: a usage error. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing a command: save, replay, print, stats, verify, repair or demo");
+    List<String> commands = new ArrayList<>(SUBCOMMANDS.keySet());
+    commands.remove("help");
+    String last = commands.remove(commands.size() - 1);
+    throw new ParameterException(spec.commandLine(), "Missing a command: " + String.join(", ", commands) + " or " + last);
   }
 
   /**
@@ -122,11 +131,11 @@ public final class Tracereplay implements Callable<Integer> {
   }
 
   /**
-   * Adds the subcommands and installs the failure handling when the command line is built.
-   * picocli has no annotation for an execution-exception handler, nor for building only some
-   * subcommands; a model transformer runs at construction, with the command line already attached
-   * to the model. The handler is set after the subcommands are added: it reaches those present.
-   * The subcommands inherit this transformer ({@code scope = INHERIT}); it leaves them as they are.
+   * Adds the subcommands and installs, on each command, the failure handling, Go's option forms
+   * and the exit code list, when the command line is built. picocli has no annotation for these,
+   * nor for building only some subcommands; a model transformer runs at construction, with the
+   * command line already attached to the model. The subcommands inherit this transformer
+   * ({@code scope = INHERIT}); it leaves them as they are.
    */
   static final class Setup implements IModelTransformer {
     @Override
@@ -135,17 +144,33 @@ public final class Tracereplay implements Callable<Integer> {
         return spec;
       }
       CommandLine commandLine = spec.commandLine();
-      for (String name : COMMANDS) {
+      SUBCOMMANDS.forEach((name, subcommand) -> {
         if (command.only == null || command.only.equals(name)) {
-          commandLine.addSubcommand(name, subcommand(name));
+          commandLine.addSubcommand(name, subcommand.get());
         }
-      }
-      commandLine.setExecutionExceptionHandler(new FailureHandler());
+      });
+      FailureHandler failures = new FailureHandler();
+      GoStyleOptions goStyle = new GoStyleOptions();
+      install(commandLine.getCommandSpec(), goStyle);
+      commandLine.getSubcommands().values().forEach(subcommand -> install(subcommand.getCommandSpec(), goStyle));
+      // Set after the subcommands are added: these two reach the subcommands present.
+      commandLine.setExecutionExceptionHandler(failures);
+      commandLine.setParameterExceptionHandler(failures);
       return spec;
+    }
+
+    private static void install(CommandSpec spec, GoStyleOptions goStyle) {
+      spec.preprocessor(goStyle);
+      spec.usageMessage().exitCodeListHeading(ExitCodes.HEADING)
+          .exitCodeList(ExitCodes.withCommonLines(spec.usageMessage().exitCodeList()));
     }
   }
 
-  /** The version Maven recorded in the jar; source builds have none. */
+  /**
+   * {@code --version}: the version Maven recorded in the jar (source builds have none), the Java
+   * runtime, and which socket calls this JVM makes (the FFM fast path on JDK 22 and later, else
+   * junixsocket's JNI calls), as asked of a bug report.
+   */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
@@ -156,7 +181,23 @@ public final class Tracereplay implements Callable<Integer> {
           pom.load(in);
         }
       }
-      return new String[] {"tracereplay " + pom.getProperty("version", "(development build)")};
+      return new String[] {
+          "tracereplay " + pom.getProperty("version", "(development build)"),
+          "Java " + System.getProperty("java.runtime.version", Runtime.version().toString()) + " ("
+              + System.getProperty("java.vm.vendor", "unknown vendor") + ", " + System.getProperty("java.home") + ")",
+          "Sockets: " + socketCalls(),
+      };
+    }
+
+    private static String socketCalls() {
+      String junixsocket = "junixsocket " + AFSocket.getVersion();
+      if (UnixSeqPacketChannel.usesForeignCalls()) {
+        return "FFM fast path (send/recv through java.lang.foreign; " + junixsocket + " for the rest)";
+      }
+      String why = Runtime.version().feature() < 22 ? "the FFM fast path needs Java 22 or later"
+          : "false".equals(System.getProperty("tracereplay.foreign")) ? "the FFM fast path is off: -Dtracereplay.foreign=false"
+          : "the FFM fast path is not available: is native access denied (--enable-native-access)?";
+      return junixsocket + " (JNI; " + why + ")";
     }
   }
 }
