@@ -45,9 +45,13 @@ final class ExitCodes {
       byCode.put(Integer.parseInt(line.substring(0, colon).strip()),
           new String[] {line.substring(0, colon), line.substring(colon + 1)});
     }
-    own.forEach((key, description) -> byCode.put(Integer.parseInt(key.strip()), new String[] {key, description}));
+    for (Map.Entry<String, String> line : own.entrySet()) { // loops, not lambdas: see Tracereplay.SUBCOMMANDS
+      byCode.put(Integer.parseInt(line.getKey().strip()), new String[] {line.getKey(), line.getValue()});
+    }
     Map<String, String> list = new LinkedHashMap<>();
-    byCode.values().forEach(line -> list.put(line[0], line[1]));
+    for (String[] line : byCode.values()) {
+      list.put(line[0], line[1]);
+    }
     return list;
   }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.newsclub.net.unix.AFSocket;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,29 +39,31 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
-    versionProvider = Tracereplay.Version.class,
     modelTransformer = Tracereplay.Setup.class)
 public final class Tracereplay implements Callable<Integer> {
 
   /**
    * The subcommands, in the order the usage lists them: each name (its class's {@code @Command}
-   * name) and how to make one.
+   * name) and its class, made with its no-argument constructor. Classes, not lambdas: the first
+   * lambda of a process costs a short command a tenth of its start-up (the JDK's invokedynamic
+   * machinery), and nothing else on the way to a replay needs it. For the same reason Setup and
+   * ExitCodes use loops.
    */
-  static final Map<String, Supplier<Object>> SUBCOMMANDS;
+  static final Map<String, Class<?>> SUBCOMMANDS;
 
   static {
-    Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
-    subcommands.put("save", SaveCommand::new);
-    subcommands.put("replay", ReplayCommand::new);
-    subcommands.put("filter", FilterCommand::new);
-    subcommands.put("record", RecordCommand::new);
-    subcommands.put("points", PointsCommand::new);
-    subcommands.put("print", PrintCommand::new);
-    subcommands.put("stats", StatsCommand::new);
-    subcommands.put("verify", VerifyCommand::new);
-    subcommands.put("repair", RepairCommand::new);
-    subcommands.put("demo", DemoCommand::new);
-    subcommands.put("help", HelpCommand::new);
+    Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+    subcommands.put("save", SaveCommand.class);
+    subcommands.put("replay", ReplayCommand.class);
+    subcommands.put("filter", FilterCommand.class);
+    subcommands.put("record", RecordCommand.class);
+    subcommands.put("points", PointsCommand.class);
+    subcommands.put("print", PrintCommand.class);
+    subcommands.put("stats", StatsCommand.class);
+    subcommands.put("verify", VerifyCommand.class);
+    subcommands.put("repair", RepairCommand.class);
+    subcommands.put("demo", DemoCommand.class);
+    subcommands.put("help", HelpCommand.class);
     SUBCOMMANDS = Collections.unmodifiableMap(subcommands);
   }
 
@@ -144,22 +145,39 @@ public final class Tracereplay implements Callable<Integer> {
         return spec;
       }
       CommandLine commandLine = spec.commandLine();
-      SUBCOMMANDS.forEach((name, subcommand) -> {
-        if (command.only == null || command.only.equals(name)) {
-          commandLine.addSubcommand(name, subcommand.get());
+      for (Map.Entry<String, Class<?>> subcommand : SUBCOMMANDS.entrySet()) {
+        if (command.only == null || command.only.equals(subcommand.getKey())) {
+          commandLine.addSubcommand(subcommand.getKey(), instance(subcommand.getValue()));
         }
-      });
+      }
       FailureHandler failures = new FailureHandler();
       GoStyleOptions goStyle = new GoStyleOptions();
-      install(commandLine.getCommandSpec(), goStyle);
-      commandLine.getSubcommands().values().forEach(subcommand -> install(subcommand.getCommandSpec(), goStyle));
+      Version version = new Version();
+      install(commandLine.getCommandSpec(), goStyle, version);
+      for (CommandLine subcommand : commandLine.getSubcommands().values()) {
+        install(subcommand.getCommandSpec(), goStyle, version);
+      }
       // Set after the subcommands are added: these two reach the subcommands present.
       commandLine.setExecutionExceptionHandler(failures);
       commandLine.setParameterExceptionHandler(failures);
       return spec;
     }
 
-    private static void install(CommandSpec spec, GoStyleOptions goStyle) {
+    private static Object instance(Class<?> type) {
+      try {
+        return type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot make the subcommand " + type.getName(), e);
+      }
+    }
+
+    /**
+     * The version provider is set here, after the subcommands are added, not in the annotation:
+     * adding a subcommand copies the parent's version strings (scope INHERIT), which would ask
+     * the JVM's socket path, and so start junixsocket and logging, on every start.
+     */
+    private static void install(CommandSpec spec, GoStyleOptions goStyle, Version version) {
+      spec.versionProvider(version);
       spec.preprocessor(goStyle);
       spec.usageMessage().exitCodeListHeading(ExitCodes.HEADING)
           .exitCodeList(ExitCodes.withCommonLines(spec.usageMessage().exitCodeList()));
