@@ -80,7 +80,7 @@ class UsageTest {
   @CsvSource(delimiter = '|', textBlock = """
       ''                                                  | Missing a command: save, replay, filter, record, points, print, stats, verify, repair or demo
       bogus                                               | Unmatched argument at index 0: 'bogus'
-      replya                                              | Unmatched argument at index 0: 'replya' (did you mean replay or repair?)
+      replya                                              | Unmatched argument at index 0: 'replya' (did you mean replay or repair or record?)
       help bogus                                          | Unknown subcommand 'bogus'.
       save                                                | Missing required option: '--endpoint=PATH'
       save --endpoint=/tmp/x.sock --bogus                 | Unknown option: '--bogus'
