@@ -87,6 +87,15 @@ public final class UnixSeqPacketChannel implements SeqPacketChannel {
   }
 
   /**
+   * Whether this JVM's sockets send and receive through the FFM fast path (JDK 22 and later, see
+   * {@code -Dtracereplay.foreign}) rather than junixsocket's JNI calls: for diagnostics such as
+   * {@code tracereplay --version}.
+   */
+  public static boolean usesForeignCalls() {
+    return ForeignSocketIo.AVAILABLE;
+  }
+
+  /**
    * How long {@link #connect(Path)} waits for a sink to take the connection: a sink whose queue of
    * pending connections is full makes connect(2) block until it accepts one.
    */

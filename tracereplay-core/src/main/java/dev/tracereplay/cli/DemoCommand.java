@@ -29,9 +29,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Starts a sink on a temporary socket that prints each message as gVisor's examples/seccheck/server.cc"
             + " does (the same output as the example sink in tracereplay-examples), replays the bundled"
-            + " recording into it with the same code as 'tracereplay replay', and removes the socket."},
-    exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.BUG_LINE})
+            + " recording into it with the same code as 'tracereplay replay', and removes the socket."})
 final class DemoCommand implements Callable<Integer> {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 

@@ -9,8 +9,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
+import java.util.List;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * What a subcommand's exception becomes. An {@link IOException} is an expected failure (a bad
@@ -18,8 +22,32 @@ import picocli.CommandLine.ParseResult;
  * only the message is printed, as one line on stderr, and the exit code is the command's
  * {@code exitCodeOnExecutionException} (1 unless the command says otherwise). Anything else is
  * a bug: the stack trace is kept and the exit code is {@link ExitCodes#BUG}.
+ *
+ * <p>A usage error (an unknown, missing or invalid option, on parsing or from a command's own
+ * checks) is one line saying which, with picocli's suggestions if it has a few, and a pointer to
+ * the command's {@code --help}, not the whole help; the exit code is {@link ExitCodes#USAGE}.
  */
-final class FailureHandler implements IExecutionExceptionHandler {
+final class FailureHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+  /** More suggestions than this are a list of every option, not a suggestion. */
+  private static final int MAX_SUGGESTIONS = 3;
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    String name = command.getCommandSpec().qualifiedName();
+    String message = oneLine(e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage());
+    if (e instanceof UnmatchedArgumentException unmatched) {
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty() && suggestions.size() <= MAX_SUGGESTIONS) {
+        message += " (did you mean " + String.join(" or ", suggestions) + "?)";
+      }
+    }
+    err.println(name + ": " + message);
+    err.println("Run '" + name + " --help' for its usage.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
 
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {

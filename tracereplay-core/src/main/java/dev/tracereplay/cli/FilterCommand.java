@@ -30,12 +30,9 @@ import picocli.CommandLine.Spec;
             + " leaves a message out as runsc does when its socket is full: every later header's dropped_count"
             + " grows by the number dropped so far, wrapping at 2^32. --out must not exist: nothing is ever"
             + " overwritten, and --in is only read (once: it may be a pipe)."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:--out holds the selection, a valid trace file.",
-        ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in is not a valid trace (a partly written --out is removed).",
-        ExitCodes.USAGE_LINE,
-        ExitCodes.BUG_LINE})
+        ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in is not a valid trace (a partly written --out is removed)."})
 final class FilterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -19,9 +19,7 @@ import picocli.CommandLine.Spec;
     description = {
         "One line a point: its name, then the optional fields it can add. Then the context fields (a line per"
             + " point that offers others than every point does), then the presets of 'record --preset'."},
-    exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE + " E.g. runsc is not installed.", ExitCodes.USAGE_LINE,
-        ExitCodes.BUG_LINE})
+    exitCodeList = {ExitCodes.FAILURE_LINE + " E.g. runsc is not installed."})
 final class PointsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -18,9 +18,7 @@ import picocli.CommandLine.Spec;
         "Events print as '<Message> => <text format>', syscalls as 'E <Message> <text>' on enter and"
             + " 'X <Message> <text>' on exit, where <text> is the protobuf text format on one line. A message"
             + " of an unknown type prints 'Invalid message type: N' and the listing goes on; when the header's"
-            + " dropped_count grew, a 'Dropped N points' line comes first."},
-    exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.BUG_LINE})
+            + " dropped_count grew, a 'Dropped N points' line comes first."})
 final class PrintCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
         "--out is never replaced: an existing file is an error, before anything runs. runsc needs root, or"
             + " unprivileged user namespaces. CMD's options need no '--' before them: everything from CMD on is"
             + " the sandbox's."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         "  N:The sandboxed command's exit code (0 when it succeeded, 128+S when killed by signal S).",
         ExitCodes.FAILURE_LINE + " E.g. --out exists, runsc is missing or could not start the sandbox.",

@@ -20,12 +20,10 @@ import picocli.CommandLine.Spec;
             + " created owner-only: nothing is ever overwritten, and --in is left as it is; it is read once, so"
             + " it may be a pipe such as --in=<(...). A valid file is copied whole. A corrupt file"
             + " (not a trace file, a bad config, a record over --max-record-size) cannot be repaired."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:--out holds the valid prefix (the whole file, when it was valid).",
         ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in cannot be read.",
-        " 2:--in is corrupt and cannot be repaired (the reason is printed); or a usage error.",
-        ExitCodes.BUG_LINE})
+        " 2:--in is corrupt and cannot be repaired (the reason is printed); or a usage error."})
 final class RepairCommand implements Callable<Integer> {
   static final int CORRUPT = 2;
 

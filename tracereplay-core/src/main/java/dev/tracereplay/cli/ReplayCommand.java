@@ -37,14 +37,12 @@ import picocli.CommandLine.Spec;
             + " close@N; another handshake version), --speed or --rate set the pace. A shaped replay says on"
             + " stderr what it selected, dropped and altered. Sent is not read: the sink may still be reading"
             + " when the replay prints Done."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:Every message was sent as the faults intend (a close@N fault ends the replay on purpose; after a"
             + " packet a fault made malformed, the sink closing the connection is its answer, not a failure).",
         ExitCodes.FAILURE_LINE + " E.g. nothing listens at --endpoint, or the trace is bad.",
-        " 2:Usage error: an unknown, missing or invalid option, e.g. a --fault that does not parse (the grammar"
-            + " follows), or --speed for a trace whose messages carry no time (use --rate).",
-        ExitCodes.BUG_LINE})
+        " 2:Usage error: an unknown, missing or invalid option, e.g. a --fault that does not parse (--help"
+            + " has the grammar), or --speed for a trace whose messages carry no time (use --rate)."})
 final class ReplayCommand implements Callable<Integer> {
   private static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
 

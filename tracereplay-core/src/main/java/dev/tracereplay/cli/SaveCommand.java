@@ -41,16 +41,13 @@ import picocli.CommandLine.Spec;
             + " write to without the sticky bit, is refused, as ssh's StrictModes does.",
         "Runs until SIGINT (Ctrl-C) or SIGTERM, then receives what connected clients have already sent,"
             + " closes their files (printing \"Closing client\" for each) and exits 0, as gVisor's does. Like"
-            + " gVisor's, it stops on SIGINT also when started with SIGINT ignored (a background job), on"
-            + " JDK 22 and later. A second signal while closing quits at once (exit 130 or 143; an ignored"
+            + " gVisor's, it stops on SIGINT also when started with SIGINT ignored (a background job): by itself"
+            + " on JDK 22 and later, through the launcher bin/tracereplay on older ones. A second signal while closing quits at once (exit 130 or 143; an ignored"
             + " SIGINT is ignored again); a recording cut short that way, or by a crash, is checked by"
             + " 'tracereplay verify' and fixed by 'tracereplay repair'."},
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:Stopped by SIGINT or SIGTERM; every recording was closed cleanly.",
-        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use, or --out is not a directory or is refused.",
-        ExitCodes.USAGE_LINE,
-        ExitCodes.BUG_LINE})
+        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use, or --out is not a directory or is refused."})
 final class SaveCommand implements Callable<Integer> {
   /** How long the output may take to be written when save ends, if nobody reads it. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);

@@ -13,9 +13,7 @@ import picocli.CommandLine.Spec;
     header = "Summarizes a trace file: messages per type, bytes, wire version, dropped points, time span.",
     description = {
         "The time span is known when the trace session asked for the 'time' context field: it comes from"
-            + " the payloads' context_data.time_ns."},
-    exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.BUG_LINE})
+            + " the payloads' context_data.time_ns."})
 final class StatsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

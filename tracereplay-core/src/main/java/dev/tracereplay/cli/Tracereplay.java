@@ -1,10 +1,16 @@
 package dev.tracereplay.cli;
 
+import dev.tracereplay.channel.UnixSeqPacketChannel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.newsclub.net.unix.AFSocket;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -17,9 +23,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code tracereplay} command: gVisor's {@code save} and {@code replay}, and tools for trace
- * files. Each subcommand is a class of its own; adding one is a line in {@link #COMMANDS} and one
- * in {@link #subcommand}. Subcommands inherit {@code --help} and {@code --version}
- * ({@code scope = INHERIT}).
+ * files. Each subcommand is a class of its own; adding one is a line in {@link #SUBCOMMANDS}.
+ * Subcommands inherit {@code --help} and {@code --version} ({@code scope = INHERIT}), Go's option
+ * forms ({@link GoStyleOptions}), the failure handling ({@link FailureHandler}) and the exit code
+ * list ({@link ExitCodes}).
  *
  * <p>{@code new CommandLine(new Tracereplay())} comes fully set up (the subcommands and the
  * failure handling are installed by {@link Setup}), so {@link #main} and tests run the same
@@ -32,15 +39,33 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
-    versionProvider = Tracereplay.Version.class,
-    modelTransformer = Tracereplay.Setup.class,
-    exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.BUG_LINE})
+    modelTransformer = Tracereplay.Setup.class)
 public final class Tracereplay implements Callable<Integer> {
 
-  /** The subcommands' names, in the order the usage lists them. */
-  static final List<String> COMMANDS = List.of("save", "replay", "filter", "record", "points", "print", "stats",
-      "verify", "repair", "demo", "help");
+  /**
+   * The subcommands, in the order the usage lists them: each name (its class's {@code @Command}
+   * name) and its class, made with its no-argument constructor. Classes, not lambdas: the first
+   * lambda of a process costs a short command a tenth of its start-up (the JDK's invokedynamic
+   * machinery), and nothing else on the way to a replay needs it. For the same reason Setup and
+   * ExitCodes use loops.
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS;
+
+  static {
+    Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+    subcommands.put("save", SaveCommand.class);
+    subcommands.put("replay", ReplayCommand.class);
+    subcommands.put("filter", FilterCommand.class);
+    subcommands.put("record", RecordCommand.class);
+    subcommands.put("points", PointsCommand.class);
+    subcommands.put("print", PrintCommand.class);
+    subcommands.put("stats", StatsCommand.class);
+    subcommands.put("verify", VerifyCommand.class);
+    subcommands.put("repair", RepairCommand.class);
+    subcommands.put("demo", DemoCommand.class);
+    subcommands.put("help", HelpCommand.class);
+    SUBCOMMANDS = Collections.unmodifiableMap(subcommands);
+  }
 
   @Spec CommandSpec spec;
 
@@ -64,7 +89,7 @@ public final class Tracereplay implements Callable<Integer> {
    * its start-up. A subcommand's parsing, help, errors and exit codes are the same either way.
    */
   static Tracereplay forArguments(String... args) {
-    boolean namesOne = args.length > 0 && !args[0].equals("help") && COMMANDS.contains(args[0]);
+    boolean namesOne = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0]);
     return new Tracereplay(namesOne ? args[0] : null);
   }
 
@@ -74,28 +99,13 @@ public final class Tracereplay implements Callable<Integer> {
     System.exit(new CommandLine(forArguments(args)).execute(args));
   }
 
-  /** A new instance of the subcommand {@code name}, one of {@link #COMMANDS}. */
-  static Object subcommand(String name) {
-    return switch (name) {
-      case "save" -> new SaveCommand();
-      case "replay" -> new ReplayCommand();
-      case "filter" -> new FilterCommand();
-      case "record" -> new RecordCommand();
-      case "points" -> new PointsCommand();
-      case "print" -> new PrintCommand();
-      case "stats" -> new StatsCommand();
-      case "verify" -> new VerifyCommand();
-      case "repair" -> new RepairCommand();
-      case "demo" -> new DemoCommand();
-      case "help" -> new HelpCommand();
-      default -> throw new IllegalArgumentException("no subcommand named " + name);
-    };
-  }
-
   /** Without a subcommand: a usage error. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing a command: save, replay, print, stats, verify, repair or demo");
+    List<String> commands = new ArrayList<>(SUBCOMMANDS.keySet());
+    commands.remove("help");
+    String last = commands.remove(commands.size() - 1);
+    throw new ParameterException(spec.commandLine(), "Missing a command: " + String.join(", ", commands) + " or " + last);
   }
 
   /**
@@ -122,11 +132,11 @@ public final class Tracereplay implements Callable<Integer> {
   }
 
   /**
-   * Adds the subcommands and installs the failure handling when the command line is built.
-   * picocli has no annotation for an execution-exception handler, nor for building only some
-   * subcommands; a model transformer runs at construction, with the command line already attached
-   * to the model. The handler is set after the subcommands are added: it reaches those present.
-   * The subcommands inherit this transformer ({@code scope = INHERIT}); it leaves them as they are.
+   * Adds the subcommands and installs, on each command, the failure handling, Go's option forms
+   * and the exit code list, when the command line is built. picocli has no annotation for these,
+   * nor for building only some subcommands; a model transformer runs at construction, with the
+   * command line already attached to the model. The subcommands inherit this transformer
+   * ({@code scope = INHERIT}); it leaves them as they are.
    */
   static final class Setup implements IModelTransformer {
     @Override
@@ -135,17 +145,50 @@ public final class Tracereplay implements Callable<Integer> {
         return spec;
       }
       CommandLine commandLine = spec.commandLine();
-      for (String name : COMMANDS) {
-        if (command.only == null || command.only.equals(name)) {
-          commandLine.addSubcommand(name, subcommand(name));
+      for (Map.Entry<String, Class<?>> subcommand : SUBCOMMANDS.entrySet()) {
+        if (command.only == null || command.only.equals(subcommand.getKey())) {
+          commandLine.addSubcommand(subcommand.getKey(), instance(subcommand.getValue()));
         }
       }
-      commandLine.setExecutionExceptionHandler(new FailureHandler());
+      FailureHandler failures = new FailureHandler();
+      GoStyleOptions goStyle = new GoStyleOptions();
+      Version version = new Version();
+      install(commandLine.getCommandSpec(), goStyle, version);
+      for (CommandLine subcommand : commandLine.getSubcommands().values()) {
+        install(subcommand.getCommandSpec(), goStyle, version);
+      }
+      // Set after the subcommands are added: these two reach the subcommands present.
+      commandLine.setExecutionExceptionHandler(failures);
+      commandLine.setParameterExceptionHandler(failures);
       return spec;
+    }
+
+    private static Object instance(Class<?> type) {
+      try {
+        return type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot make the subcommand " + type.getName(), e);
+      }
+    }
+
+    /**
+     * The version provider is set here, after the subcommands are added, not in the annotation:
+     * adding a subcommand copies the parent's version strings (scope INHERIT), which would ask
+     * the JVM's socket path, and so start junixsocket and logging, on every start.
+     */
+    private static void install(CommandSpec spec, GoStyleOptions goStyle, Version version) {
+      spec.versionProvider(version);
+      spec.preprocessor(goStyle);
+      spec.usageMessage().exitCodeListHeading(ExitCodes.HEADING)
+          .exitCodeList(ExitCodes.withCommonLines(spec.usageMessage().exitCodeList()));
     }
   }
 
-  /** The version Maven recorded in the jar; source builds have none. */
+  /**
+   * {@code --version}: the version Maven recorded in the jar (source builds have none), the Java
+   * runtime, and which socket calls this JVM makes (the FFM fast path on JDK 22 and later, else
+   * junixsocket's JNI calls), as asked of a bug report.
+   */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
@@ -156,7 +199,23 @@ public final class Tracereplay implements Callable<Integer> {
           pom.load(in);
         }
       }
-      return new String[] {"tracereplay " + pom.getProperty("version", "(development build)")};
+      return new String[] {
+          "tracereplay " + pom.getProperty("version", "(development build)"),
+          "Java " + System.getProperty("java.runtime.version", Runtime.version().toString()) + " ("
+              + System.getProperty("java.vm.vendor", "unknown vendor") + ", " + System.getProperty("java.home") + ")",
+          "Sockets: " + socketCalls(),
+      };
+    }
+
+    private static String socketCalls() {
+      String junixsocket = "junixsocket " + AFSocket.getVersion();
+      if (UnixSeqPacketChannel.usesForeignCalls()) {
+        return "FFM fast path (send/recv through java.lang.foreign; " + junixsocket + " for the rest)";
+      }
+      String why = Runtime.version().feature() < 22 ? "the FFM fast path needs Java 22 or later"
+          : "false".equals(System.getProperty("tracereplay.foreign")) ? "the FFM fast path is off: -Dtracereplay.foreign=false"
+          : "the FFM fast path is not available: is native access denied (--enable-native-access)?";
+      return junixsocket + " (JNI; " + why + ")";
     }
   }
 }

@@ -21,13 +21,11 @@ import picocli.CommandLine.Spec;
             + " where its last complete record ends and the repair command that keeps every complete record;"
             + " a corrupt file is reported on stderr with what is wrong and where."},
     exitCodeOnExecutionException = VerifyCommand.CORRUPT,
-    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:The file is a valid trace.",
         " 1:The file is truncated: it ends inside a record; 'tracereplay repair' keeps the records before.",
         " 2:The file is corrupt (not a trace file, bad config, a record over --max-record-size) or cannot"
-            + " be read; or a usage error.",
-        ExitCodes.BUG_LINE})
+            + " be read; or a usage error."})
 final class VerifyCommand implements Callable<Integer> {
   static final int TRUNCATED = 1;
   static final int CORRUPT = 2;

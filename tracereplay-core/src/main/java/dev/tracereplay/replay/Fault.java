@@ -11,7 +11,7 @@ import java.time.Duration;
  * <p>{@code N} is always the 1-based position of a message <em>in the trace file</em>, whatever
  * is selected or dropped. A fault that changes bytes applies to the packet as it would otherwise
  * be sent, i.e. after the {@code dropped_count} of earlier drops has been added to its header.
- * Each fault has a factory and a spelling, the one {@link #parse} reads and {@link #toString()}
+ * Each fault has a factory and a spelling, the one {@link #parse} reads and {@code toString()}
  * writes (the command line's {@code --fault} and {@code @ReplayTrace(faults = ...)} take it):
  *
  * <table>

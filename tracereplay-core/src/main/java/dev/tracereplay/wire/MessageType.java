@@ -2,7 +2,8 @@ package dev.tracereplay.wire;
 
 /**
  * The kinds of trace point a message header can announce: gVisor's {@code gvisor.common.MessageType}
- * enum, without its {@code MESSAGE_} prefix, and the payload message each one carries.
+ * enum (generated here as {@link dev.tracereplay.points.common.GvisorMessageType}), without its
+ * {@code MESSAGE_} prefix, and the payload message each one carries.
  *
  * <p>A header holds the type as a plain number, and senders add new numbers without a protocol
  * version bump, so code that reads headers keeps the number and treats a number this enum does

@@ -77,8 +77,14 @@ final class CliProcess implements AutoCloseable {
     }
     // C1 only and the serial collector: these processes are short and many; start-up is what counts.
     List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    // What bin/tracereplay gives newer JVMs (its launcher jar's manifest grants native access), so
+    // that stderr holds only the command's lines: no warning for junixsocket's library or the FFM
+    // downcalls (Java 22+), nor for protobuf 3.25's sun.misc.Unsafe (Java 24+; the option is 23's).
     if (Runtime.version().feature() >= 22) {
-      command.add("--enable-native-access=ALL-UNNAMED");   // as the launcher does: no warning on stderr
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
     }
     command.addAll(List.of("-cp", classPath, Tracereplay.class.getName()));
     command.addAll(List.of(args));

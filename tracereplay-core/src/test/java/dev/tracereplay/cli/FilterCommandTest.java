@@ -118,7 +118,7 @@ class FilterCommandTest {
     Cli.Result filter = Cli.run("filter", "--in=" + trace, "--out=" + dir.resolve("x"), "--fault=corrupt@2");
 
     assertThat(filter.exitCode()).isEqualTo(2);
-    assertThat(filter.err()).startsWith("Invalid value for option '--fault': filter applies only drop faults"
+    assertThat(filter.err()).startsWith("tracereplay filter: Invalid value for option '--fault': filter applies only drop faults"
         + " (drop@N, drop@N-M, drop~P%), and corrupt@2 changes what is sent, not what is kept: give it to"
         + " 'tracereplay replay --fault' instead\n");
     assertThat(dir.resolve("x")).doesNotExist();

@@ -142,9 +142,9 @@ class RecordCommandTest {
           "/bin/true");
 
       assertThat(record.exitCode()).isEqualTo(2);
-      assertThat(record.err()).startsWith("unknown trace point \"syscall/opnat/enter\": runsc offers no such trace"
-          + " point. The nearest of the ").contains(" it offers: syscall/openat/enter, ")
-          .contains("Usage: tracereplay record ");
+      assertThat(record.err()).startsWith("tracereplay record: unknown trace point \"syscall/opnat/enter\": runsc"
+          + " offers no such trace point. The nearest of the ").contains(" it offers: syscall/openat/enter, ")
+          .endsWith("\nRun 'tracereplay record --help' for its usage.\n");
       assertThat(dir.resolve("trace")).doesNotExist();
     }
 
@@ -168,7 +168,7 @@ class RecordCommandTest {
       Cli.Result record = Cli.run("record", "--out=" + dir.resolve("trace"));
 
       assertThat(record.exitCode()).isEqualTo(2);
-      assertThat(record.err()).startsWith("Missing required parameter: 'CMD'");
+      assertThat(record.err()).startsWith("tracereplay record: Missing required parameter: 'CMD'");
     }
   }
 

@@ -161,7 +161,8 @@ class ShapedReplayCommandTest {
 
       assertThat(result.exitCode()).isEqualTo(2);
       assertThat(result.out()).isEmpty();
-      assertThat(result.err()).contains(error).contains("Usage: tracereplay replay ");
+      assertThat(result.err()).startsWith("tracereplay replay: ").contains(error)
+          .endsWith("\nRun 'tracereplay replay --help' for its usage.\n");
       if (options.startsWith("--fault")) {
         assertThat(result.err()).contains(GRAMMAR);
       }
@@ -176,8 +177,8 @@ class ShapedReplayCommandTest {
 
       assertThat(result.exitCode()).isEqualTo(2);
       assertThat(result.out()).isEmpty();
-      assertThat(result.err()).startsWith("Invalid value for option '--speed': a replay at speed 2.0 follows the"
-          + " messages' context_data.time_ns, but none of the 1 messages selected from " + untimed + " has one (the"
+      assertThat(result.err()).startsWith("tracereplay replay: Invalid value for option '--speed': a replay at speed"
+          + " 2.0 follows the messages' context_data.time_ns, but none of the 1 messages selected from " + untimed + " has one (the"
           + " trace session did not ask for the time context field): pace it by rate instead\n");
     }
 

@@ -2,11 +2,13 @@ package dev.tracereplay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracereplay.channel.UnixSeqPacketChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Help, and usage errors: exit code 2, the error on one line, then the usage, on stderr. */
+/** Help, the version, and usage errors: exit code 2, the error on one line and a pointer to the help, on stderr. */
 class UsageTest {
 
   @Test
@@ -41,37 +43,73 @@ class UsageTest {
   }
 
   @Test
-  void versionIsPrinted() {
+  void versionSaysTheJavaRuntimeAndWhichSocketCallsAreMade() {
     Cli.Result version = Cli.run("--version");
 
     assertThat(version.exitCode()).isZero();
-    assertThat(version.out()).startsWith("tracereplay ");
+    assertThat(version.err()).isEmpty();
+    String[] lines = version.out().split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).startsWith("tracereplay ");
+    assertThat(lines[1]).startsWith("Java " + System.getProperty("java.runtime.version") + " (")
+        .endsWith(", " + System.getProperty("java.home") + ")");
+    if (UnixSeqPacketChannel.usesForeignCalls()) {
+      assertThat(lines[2]).startsWith("Sockets: FFM fast path (send/recv through java.lang.foreign; junixsocket 2.");
+    } else {
+      assertThat(lines[2]).startsWith("Sockets: junixsocket 2.").contains("(JNI; the FFM fast path");
+    }
+    if (Runtime.version().feature() < 22) {
+      assertThat(lines[2]).endsWith("the FFM fast path needs Java 22 or later)");
+    }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"save", "replay", "print", "stats", "verify", "repair", "demo"})
+  void eachCommandsHelpListsEveryExitCode(String command) {
+    Cli.Result help = Cli.run(command, "--help");
+
+    assertThat(help.out()).contains("Exit codes:").containsPattern("\\n   0   ").containsPattern("\\n   1   ")
+        .containsPattern("\\n   2   ").containsPattern("\\n  70   Internal error");
+  }
+
+  /**
+   * Every usage error is two lines on stderr, as a person at a terminal wants and a script can
+   * log: what is wrong, on one line, and where the help is; never the whole help.
+   */
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', textBlock = """
-      ''                                                  | Missing a command: save, replay, print, stats, verify, repair or demo
+      ''                                                  | Missing a command: save, replay, filter, record, points, print, stats, verify, repair or demo
       bogus                                               | Unmatched argument at index 0: 'bogus'
+      replya                                              | Unmatched argument at index 0: 'replya' (did you mean replay or repair or record?)
+      help bogus                                          | Unknown subcommand 'bogus'.
       save                                                | Missing required option: '--endpoint=PATH'
       save --endpoint=/tmp/x.sock --bogus                 | Unknown option: '--bogus'
       save --endpoint=/tmp/x.sock --socket-mode=9         | socket mode must be octal like 0600, was '9'
       save --endpoint=/tmp/x.sock --max-clients=0         | --max-clients must be at least 1, was 0
       save --endpoint=/tmp/x.sock --prefix=a/b            | --prefix must be a plain file name part
       save --endpoint=/tmp/x.sock --max-message-size=lots | 'lots' is not a size
+      save -endpoint                                      | Missing required parameter for option '--endpoint' (PATH)
       replay --in=x.trace                                 | Missing required option: '--endpoint=PATH'
       replay --endpoint=x --in=y --send-timeout=soon      | 'soon' is not a duration
+      replay --endpoint=x --in=y extra                    | Unmatched argument at index 3: 'extra'
+      print --in=x --limit=many                           | --limit
+      stats                                               | Missing required option: '--in=FILE'
       verify                                              | Missing required option: '--in=FILE'
       verify --in=x --max-record-size=0                   | '0' is out of range: from 1 byte to 1G
       repair --in=x                                       | Missing required option: '--out=FILE'
+      demo --recording=none                               | --recording
       """)
-  void usageErrorsExitWith2AndShowTheUsage(String args, String error) {
+  void usageErrorsExitWith2OnOneLineAndPointToTheHelp(String args, String error) {
     String[] words = args.isEmpty() ? new String[0] : args.split(" ");
-    String usage = words.length > 0 && !words[0].equals("bogus") ? "tracereplay " + words[0] : "tracereplay";
+    // help reports an unknown command as the parent's error, as picocli's HelpCommand does
+    String command = words.length > 0 && Tracereplay.SUBCOMMANDS.containsKey(words[0]) && !words[0].equals("help")
+        ? "tracereplay " + words[0] : "tracereplay";
 
     Cli.Result result = Cli.run(words);
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
-    assertThat(result.err()).contains(error).contains("Usage: " + usage + " ");
+    assertThat(result.err()).startsWith(command + ": ").contains(error).doesNotContain("Usage:");
+    assertThat(result.err().lines()).hasSize(2).last().isEqualTo("Run '" + command + " --help' for its usage.");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracereplay.points.common.ContextData;
+import dev.tracereplay.points.common.GvisorMessageType;
 import dev.tracereplay.points.sentry.CloneInfo;
 import dev.tracereplay.points.syscall.Clone;
 import dev.tracereplay.points.syscall.Dup;
@@ -36,6 +37,16 @@ class TracePointsTest {
     assertThat(TracePoints.typeOf(Open.class)).isEqualTo(MessageType.SYSCALL_OPEN);
     assertThat(TracePoints.typeOf(CloneInfo.class)).isEqualTo(MessageType.SENTRY_CLONE);
     assertThat(TracePoints.typeOf(Clone.class)).isEqualTo(MessageType.SYSCALL_CLONE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = GvisorMessageType.class, names = {"MESSAGE_UNKNOWN", "UNRECOGNIZED"}, mode = EnumSource.Mode.EXCLUDE)
+  void everyValueOfGvisorsEnumIsAMessageTypeWithItsNumberAndName(GvisorMessageType gvisor) {
+    MessageType type = MessageType.forNumber(gvisor.getNumber());
+
+    assertThat(type).isNotNull();
+    assertThat("MESSAGE_" + type.name()).isEqualTo(gvisor.name());
+    assertThat(MessageType.values()).hasSize(GvisorMessageType.values().length - 2);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The private directory of one test: the socket paths of its {@link TraceEndpoint} parameters and
@@ -22,8 +23,14 @@ import java.util.Set;
  * mode {@code 0700} under a short parent (so socket paths fit AF_UNIX's 107 bytes), and deleted with
  * everything in it by {@link #close()}, which JUnit calls when the test's store is closed, also
  * after a failure. Thread-safe.
+ *
+ * <p>JUnit 5.13 and later close a store's {@link AutoCloseable} values; 5.12 and earlier close only
+ * values that implement {@code Store.CloseableResource}, deprecated since 5.13 but still in 6.x.
+ * Implementing both, the directory is deleted on every line of JUnit (once: a version that closes
+ * AutoCloseable values does not also call it as a CloseableResource).
  */
-final class TestDirectory implements AutoCloseable {
+@SuppressWarnings("deprecation") // Store.CloseableResource: JUnit 5.10 to 5.12 close only those
+final class TestDirectory implements AutoCloseable, ExtensionContext.Store.CloseableResource {
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 

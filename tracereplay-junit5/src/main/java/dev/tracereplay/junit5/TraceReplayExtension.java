@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -107,10 +108,7 @@ public final class TraceReplayExtension implements ParameterResolver {
     Class<?> testClass = context.getRequiredTestClass();
     List<Class<?>> testClasses = new ArrayList<>();
     testClasses.add(testClass);
-    List<Class<?>> enclosing = new ArrayList<>(context.getEnclosingTestClasses());
-    for (int i = enclosing.size() - 1; i >= 0; i--) {
-      testClasses.add(enclosing.get(i));
-    }
+    testClasses.addAll(enclosingTestClasses(context));
     TraceLocator locator = new TraceLocator(testClass.getClassLoader(), Path.of("").toAbsolutePath());
     TraceLocator.Found found;
     try {
@@ -152,10 +150,29 @@ public final class TraceReplayExtension implements ParameterResolver {
       }
     }
     if (trace.isEmpty() && context.getTestClass().isPresent()) {
-      trace = AnnotationSupport.findAnnotation(context.getTestClass().get(), ReplayTrace.class,
-          context.getEnclosingTestClasses());
+      trace = AnnotationSupport.findAnnotation(context.getTestClass().get(), ReplayTrace.class);
+      for (Iterator<Class<?>> enclosing = enclosingTestClasses(context).iterator(); trace.isEmpty() && enclosing.hasNext(); ) {
+        trace = AnnotationSupport.findAnnotation(enclosing.next(), ReplayTrace.class);
+      }
     }
     return trace;
+  }
+
+  /**
+   * The test classes enclosing the test's class ({@code @Nested} classes), innermost first, found
+   * through the parent contexts: JUnit's own {@code ExtensionContext.getEnclosingTestClasses()} is
+   * 5.12's, and the extension supports JUnit 5.10 and later.
+   */
+  private static List<Class<?>> enclosingTestClasses(ExtensionContext context) {
+    List<Class<?>> enclosing = new ArrayList<>();
+    Class<?> testClass = context.getTestClass().orElse(null);
+    for (Optional<ExtensionContext> parent = context.getParent(); parent.isPresent(); parent = parent.get().getParent()) {
+      Optional<Class<?>> parentClass = parent.get().getTestClass();
+      if (parentClass.isPresent() && parentClass.get() != testClass && !enclosing.contains(parentClass.get())) {
+        enclosing.add(parentClass.get());
+      }
+    }
+    return enclosing;
   }
 
   /** The test's private directory, created on first use and deleted when the test's store closes. */

@@ -1,6 +1,6 @@
 package dev.tracereplay.examples.usage;
 
-import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat;
+import static dev.tracereplay.junit5.TraceReplayAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.TraceReplayer;

@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * next to AssertJ's own (the overloads do not clash):
  *
  * <pre>{@code
- * import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat;
- * import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThatTrace;
+ * import static dev.tracereplay.junit5.TraceReplayAssertions.assertThat;
+ * import static dev.tracereplay.junit5.TraceReplayAssertions.assertThatTrace;
  *
  * assertThat(replayer.replayTo(endpoint)).deliveredAll().sinkAnsweredVersion(1);
  * assertThat(replayer).hasMessageCount(444).containsType(MessageType.SYSCALL_OPEN);
@@ -22,9 +22,13 @@ import java.nio.file.Path;
  * {@link dev.tracereplay.junit5.ReplayTrace}) or, for a file, through {@link #assertThatTrace(Path)}:
  * it is not an {@code assertThat(Path)} overload because AssertJ's own {@code assertThat(Path)}
  * (for files in general) would take its place wherever both are imported.
+ *
+ * <p>Import them from {@link dev.tracereplay.junit5.TraceReplayAssertions}, beside the extension,
+ * which has every method of this class; this one, where they are written, stays importable.
  */
-public final class TraceReplayAssertions {
-  private TraceReplayAssertions() {}
+public class TraceReplayAssertions {
+  /** Not instantiated: only its subclass {@link dev.tracereplay.junit5.TraceReplayAssertions} exists. */
+  protected TraceReplayAssertions() {}
 
   /** Assertions on what a replay did. */
   public static ReplayResultAssert assertThat(ReplayResult actual) {
