@@ -157,9 +157,12 @@ public final class Tracereplay implements Callable<Integer> {
       for (CommandLine subcommand : commandLine.getSubcommands().values()) {
         install(subcommand.getCommandSpec(), goStyle, version);
       }
-      // Set after the subcommands are added: these two reach the subcommands present.
+      // Set after the subcommands are added: these reach the subcommands present. An option given
+      // twice takes its last value, as Go's flag package does: scripts written for gVisor's tool
+      // put defaults first and let "$@" override them.
       commandLine.setExecutionExceptionHandler(failures);
       commandLine.setParameterExceptionHandler(failures);
+      commandLine.setOverwrittenOptionsAllowed(true);
       return spec;
     }
 

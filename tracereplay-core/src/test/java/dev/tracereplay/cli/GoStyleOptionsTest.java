@@ -56,6 +56,27 @@ class GoStyleOptionsTest {
         .doesNotContain("Unknown option");
   }
 
+  /**
+   * Go's flag package keeps an option's last value: a script for gVisor's tool passes its defaults
+   * first and lets its caller's arguments override them ({@code save -out=./replay "$@"}).
+   */
+  @Test
+  void anOptionGivenTwiceTakesItsLastValueAsInGo() {
+    ParseResult result = new CommandLine(new Tracereplay()).parseArgs("save", "-endpoint=/tmp/default.sock",
+        "-out", "/tmp/default", "--endpoint", "/tmp/e.sock", "-out=/tmp/o");
+    SaveCommand save = (SaveCommand) result.subcommand().commandSpec().userObject();
+
+    assertThat(save.endpoint).isEqualTo(Path.of("/tmp/e.sock"));
+    assertThat(save.out).isEqualTo(Path.of("/tmp/o"));
+
+    Cli.Result replay = Cli.run("replay", "-endpoint=" + dir.resolve("first.sock"), "-in=" + dir.resolve("first"),
+        "-endpoint=" + dir.resolve("none.sock"), "-in", dir.resolve("missing").toString());
+
+    assertThat(replay.exitCode()).isEqualTo(1);
+    assertThat(replay.err()).contains("missing: no such file or directory").doesNotContain("first")
+        .doesNotContain("specified only once");
+  }
+
   @Test
   void helpAndVersionTakeOneDashToo() {
     assertThat(Cli.run("save", "-help").out()).contains("Usage: tracereplay save");
