@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The installable command line, as a user gets it: the archives the package phase built
@@ -194,6 +197,82 @@ class LauncherIT {
       assertThat(none.exitCode()).isEqualTo(1);
       assertThat(none.err()).isEqualTo("tracereplay: needs Java 17 or later, and there is no java on the PATH and no"
           + " JAVA_HOME; install a JDK 17+ (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME\n");
+    }
+
+    /**
+     * The java on the PATH need not be a JDK's bin/java: asdf's, mise's and jenv's shims are
+     * scripts that run one, and a PATH entry may be relative. The launcher runs the JDK behind.
+     */
+    @Test
+    void runsTheJdkBehindAJavaWrapperScriptOrARelativePathEntry() throws Exception {
+      String launcher = install.resolve("bin/tracereplay").toString();
+      String runtime = "(" + System.getProperty("java.vm.vendor") + ", " + JAVA_HOME + ")";
+      Path shims = Files.createDirectories(dir.resolve("shims"));
+      script(shims.resolve("java"), "exec '" + JAVA_HOME.resolve("bin/java") + "' \"$@\"");
+
+      Run wrapped = run(env(pathWith(shims)), dir, launcher, "--version");
+
+      assertThat(wrapped.err()).isEmpty();
+      assertThat(wrapped.out()).contains(runtime);
+      assertThat(wrapped.exitCode()).isZero();
+
+      Run relative = run(env("bin:" + pathWith()), JAVA_HOME, launcher, "--version");
+
+      assertThat(relative.err()).isEmpty();
+      assertThat(relative.out()).contains(runtime);
+      assertThat(relative.exitCode()).isZero();
+    }
+
+    /**
+     * A system user's HOME is often /nonexistent, which must stay so (even for root, who could
+     * make it): the launcher makes only the cache and its tracereplay/, owner-only, and runs on
+     * quietly without them.
+     */
+    @Test
+    void makesNoMissingHomeAndAnOwnerOnlyCache() throws Exception {
+      String launcher = install.resolve("bin/tracereplay").toString();
+      String verified = trace + ": valid trace, version 1, 1 records, 81 bytes\n";
+      Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
+      Path missing = dir.resolve("nonexistent");
+      env.put("HOME", missing.toString());
+
+      Run homeless = run(env, dir, launcher, "verify", "--in=" + trace);
+
+      assertThat(homeless.err()).isEmpty();
+      assertThat(homeless.out()).isEqualTo(verified);
+      assertThat(missing).doesNotExist();
+
+      env.put("HOME", home.toString());
+      Run housed = run(env, dir, launcher, "verify", "--in=" + trace);
+
+      assertThat(housed.err()).isEmpty();
+      assertThat(housed.out()).isEqualTo(verified);
+      assertThat(archives(home.resolve(".cache"))).hasSize(1);
+      for (Path made : List.of(home.resolve(".cache"), home.resolve(".cache/tracereplay"))) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made))).as(made.toString())
+            .isEqualTo("rwx------");
+      }
+    }
+
+    /**
+     * Linux paths are bytes, and gVisor's tool takes any: in the C locale (env -i, cron, most
+     * container images) Java would read a non-ASCII argument as an invalid path, so the launcher
+     * gives the JVM UTF-8. The name is made by the shell, from its bytes, as this JVM's own
+     * locale may not be able to name it either.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "C", "POSIX"})
+    void namesNonAsciiPathsInTheCLocale(String lcAll) throws Exception {
+      Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
+      if (!lcAll.isEmpty()) {
+        env.put("LC_ALL", lcAll);
+      }
+      Run run = run(env, dir, "sh", "-c", "d=$(printf '\\303\\251 dir') && f=$d/$(printf 't\\303\\274r.trace') && mkdir \"$d\""
+          + " && cat \"$1\" >\"$f\" && exec \"$0\" verify \"--in=$f\"", install.resolve("bin/tracereplay").toString(), trace.toString());
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.out()).isEqualTo("\u00e9 dir/t\u00fcr.trace: valid trace, version 1, 1 records, 81 bytes\n");
+      assertThat(run.exitCode()).isZero();
     }
 
     /**
