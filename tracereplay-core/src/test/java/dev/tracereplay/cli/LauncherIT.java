@@ -71,11 +71,7 @@ class LauncherIT {
 
   @AfterAll
   static void deleteLinks() throws IOException {
-    try (Stream<Path> files = Files.walk(links)) {
-      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(file); // a link itself, never its target
-      }
-    }
+    deleteTree(links);
   }
 
   record Run(int exitCode, String out, String err) {}
@@ -375,6 +371,31 @@ class LauncherIT {
       assertThat(run.out()).startsWith("tracereplay " + VERSION + "\nJava ");
     }
 
+    /** After a version change without mvn clean, target/ holds two builds: the pom's version runs. */
+    @Test
+    void runsTheBuildOfTheCheckoutsVersionNotALeftOverOne() throws Exception {
+      Path repo = Files.createDirectories(dir.resolve("repo"));
+      Files.copy(CHECKOUT_LAUNCHER, repo.resolve("tracereplay"));
+      Files.copy(CHECKOUT_LAUNCHER.resolveSibling("pom.xml"), repo.resolve("pom.xml"));
+      for (String version : List.of(VERSION, "9.9.9")) {
+        Path bin = Files.createDirectories(repo.resolve("tracereplay-core/target/tracereplay-" + version
+            + "/tracereplay-" + version + "/bin"));
+        script(bin.resolve("tracereplay"), "echo 'the build of " + version + "'");
+      }
+
+      Run current = run(env(pathWith()), dir, "sh", repo.resolve("tracereplay").toString(), "--version");
+
+      assertThat(current.err()).isEmpty();
+      assertThat(current.out()).isEqualTo("the build of " + VERSION + "\n");
+
+      deleteTree(repo.resolve("tracereplay-core/target/tracereplay-" + VERSION));
+      Run leftOver = run(env(pathWith()), dir, "sh", repo.resolve("tracereplay").toString(), "--version");
+
+      assertThat(leftOver.out()).isEqualTo("the build of 9.9.9\n");
+      assertThat(leftOver.err()).startsWith("tracereplay: note: this checkout is version " + VERSION + ", but only ")
+          .contains("tracereplay-9.9.9 is built; rebuild with: mvn -B -q package -DskipTests");
+    }
+
     @Test
     void withoutABuildSaysWhichCommandToRunFirst() throws Exception {
       Path repo = Files.createDirectories(dir.resolve("repo"));
@@ -472,6 +493,15 @@ class LauncherIT {
   private static void script(Path file, String body) throws IOException {
     Files.writeString(file, "#!/bin/sh\n" + body + "\n");
     file.toFile().setExecutable(true);
+  }
+
+  /** Deletes a directory tree; a link in it is deleted itself, never its target. */
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(file);
+      }
+    }
   }
 
   private static Path unpacked(Path archive, Path into) throws Exception {
