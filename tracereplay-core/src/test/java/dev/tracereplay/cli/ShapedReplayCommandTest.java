@@ -145,6 +145,9 @@ class ShapedReplayCommandTest {
         --fault=drop@x        | Invalid value for option '--fault': 'drop@x' is not a fault: 'x' is not a message number (a whole number).
         --fault=explode@3     | Invalid value for option '--fault': 'explode@3' is not a fault: unknown fault.
         --fault=stall@3       | Invalid value for option '--fault': 'stall@3' is not a fault: a stall needs its duration
+        --fault=stall@3:99999999999h | Invalid value for option '--fault': 'stall@3:99999999999h' is not a fault: '99999999999h' is longer than a stall may be: at most 1h.
+        --fault=close@99999999999999999999 | Invalid value for option '--fault': 'close@99999999999999999999' is not a fault: '99999999999999999999' is too large for a message number: at most 9223372036854775807.
+        --messages=2-99999999999999999999 | Invalid value for option '--messages': '2-99999999999999999999' is not a message range: '99999999999999999999' is too large for a message number: at most 9223372036854775807.
         --types=open,opne     | Invalid value for option '--types': 'opne' is not a message type: a type is a payload name
         --messages=5          | Invalid value for option '--messages': '5' is not a message range: the dash is missing
         --speed=0             | Invalid value for option '--speed': speed must be a number above 0, was 0.0
