@@ -12,6 +12,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -37,13 +41,16 @@ import picocli.CommandLine.Spec;
         ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in is not a valid trace (a partly written --out is removed)."},
     modelTransformer = FilterCommand.DropsOnly.class)
 final class FilterCommand implements Callable<Integer> {
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
   @Spec CommandSpec spec;
 
   @Mixin TraceInputOptions input;
 
   @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "The trace file to create; it must not exist.")
+      description = "The trace file to create; it must not exist. Missing directories are created, for the owner"
+          + " only (0700).")
   Path out;
 
   @Mixin ShapeOptions shaping;
@@ -75,6 +82,7 @@ final class FilterCommand implements Callable<Integer> {
   private long copy(TraceFileReader reader, ReplayPlan plan) throws IOException {
     TraceFileWriter writer;
     try {
+      createParents();
       writer = TraceFileWriter.create(out, reader.config());
     } catch (FileAlreadyExistsException e) {
       throw exists();
@@ -106,6 +114,27 @@ final class FilterCommand implements Callable<Integer> {
         Files.deleteIfExists(out);
       }
     }
+  }
+
+  /**
+   * Creates --out's missing directories as save creates its --out: rwx------ (less what the umask
+   * takes), as the file itself is owner only. Done once --in has proven a trace, so that a bad
+   * input leaves nothing behind.
+   */
+  private void createParents() throws IOException {
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent == null || Files.isDirectory(parent)) {
+      return;
+    }
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new IOException(existing + " is not a directory, so --out=" + out + " cannot be created in it: choose"
+          + " another --out");
+    }
+    Files.createDirectories(parent, OWNER_ONLY_DIRECTORY);
   }
 
   /**
