@@ -59,22 +59,25 @@ class RunscSandboxTest {
   void recordsAShellScriptWithItsFileSyscallsAndPassesItsExitCodeAndStderrOn() throws Exception {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     Path file = dir.resolve("shell");
+    // A path of this test's own (the sandbox sees the host's tree through an overlay), not a fixed
+    // /tmp/x that another run of the test could share.
+    String scratch = dir.resolve("x").toString();
+    String script = "echo hi > '" + scratch + "'; cat '" + scratch + "' >&2; exit 3";
 
     SandboxRecording recording = sandbox()
         .points("container/start", "syscall/openat/enter", "syscall/openat/exit")
         .contextFields("process_name", "cwd")
-        .command("/bin/sh", "-c", "echo hi > /tmp/x; cat /tmp/x >&2; exit 3").stderr(stderr).recordTo(file);
+        .command("/bin/sh", "-c", script).stderr(stderr).recordTo(file);
 
     assertThat(recording.exitCode()).isEqualTo(3);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("hi\n");
     List<TraceMessage> messages = InstalledRunsc.messagesOf(file);
     assertThat(messages.get(0).type()).isEqualTo(MessageType.CONTAINER_START);
-    assertThat(messages.get(0).as(Start.class).getArgsList()).containsExactly("/bin/sh", "-c",
-        "echo hi > /tmp/x; cat /tmp/x >&2; exit 3");
+    assertThat(messages.get(0).as(Start.class).getArgsList()).containsExactly("/bin/sh", "-c", script);
     List<Open> opens = messages.stream().filter(m -> m.type() == MessageType.SYSCALL_OPEN).map(m -> m.as(Open.class))
         .toList();
     assertThat(opens).anySatisfy(open -> {
-      assertThat(open.getPathname()).isEqualTo("/tmp/x");
+      assertThat(open.getPathname()).isEqualTo(scratch);
       assertThat(open.getContextData().getProcessName()).isEqualTo("cat");
       assertThat(open.getContextData().getCwd()).isEqualTo("/");
     });
