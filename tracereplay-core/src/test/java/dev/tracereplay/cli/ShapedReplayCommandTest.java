@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracereplay.Fifos;
 import dev.tracereplay.Fixtures;
 import dev.tracereplay.RawSink;
+import dev.tracereplay.RefusingSink;
 import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.replay.Fault;
 import dev.tracereplay.wire.MessageHeader;
@@ -132,6 +133,22 @@ class ShapedReplayCommandTest {
 
     assertThat(run.received).containsExactly(Arrays.copyOf(recorded, 5));
     assertThat(run.cli.err()).isEqualTo("Sent 1 messages (1 selected, 0 dropped, 1 altered).\n");
+  }
+
+  @Test
+  void aHandshakeFaultTheSinkRefusesExitsWith0AndDoneSaysTheSinkClosedAsExpected() throws Exception {
+    Path trace = Fixtures.copy("true-start.trace", dir);
+    Path endpoint = dir.resolve("refusing.sock");
+    try (RefusingSink sink = RefusingSink.listen(endpoint, 1)) {
+      Cli.Result cli = Cli.run("replay", "--endpoint=" + endpoint, "--in=" + trace, "--fault=handshake-version=7");
+
+      assertThat(cli.exitCode()).as(cli.err()).isZero();
+      assertThat(cli.out()).isEqualTo("Done: the sink closed the connection after the handshake-version=7 fault, as"
+          + " expected\n");
+      assertThat(cli.err()).isEqualTo("Sent 0 messages (0 selected, 0 dropped, 0 altered); the sink closed the"
+          + " connection at the handshake fault, as a sink refusing that version does: nothing was sent.\n");
+      assertThat(sink.clientVersion(WAIT)).isEqualTo(7);
+    }
   }
 
   @Nested
