@@ -2,6 +2,7 @@ package dev.tracereplay.runsc;
 
 import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.record.Recording;
+import dev.tracereplay.server.CloseReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ final class SandboxRun {
 
   /** What a {@link Sandbox} was configured with, resolved: the runsc, the checked session. */
   record Launch(Path executable, List<String> flags, List<String> command, List<RunscMetadata.Point> session,
-      Duration timeout, Path temporaryRoot, boolean inheritIO, OutputStream stdout, OutputStream stderr, int uid) {}
+      Duration timeout, long maxBytes, Path temporaryRoot, boolean inheritIO, OutputStream stdout, OutputStream stderr, int uid) {}
 
   /** How runsc ended, with its last words. */
   private record Ended(RunscProcess.Outcome outcome, List<String> logLines, List<String> stderrLines) {
@@ -85,7 +86,8 @@ final class SandboxRun {
     Ended ended = null;
     InterruptedException interrupted = null;
     List<Recording> recordings;
-    try (TraceRecorder recorder = TraceRecorder.builder(socket, directory.path().resolve("recording")).start()) {
+    try (TraceRecorder recorder = TraceRecorder.builder(socket, directory.path().resolve("recording"))
+        .maxBytesPerRecording(launch.maxBytes()).start()) {
       try {
         ended = run(socket);
       } catch (InterruptedException e) {
@@ -117,6 +119,13 @@ final class SandboxRun {
       directory.keep();
       throw new RunscException(recordings.size() + " clients connected to the sandbox's sink, where runsc connects once;"
           + " every recording is kept in " + recording.file().getParent() + ", and none was moved to " + target);
+    }
+    if (recording.closeReason().kind() == CloseReason.Kind.LIMIT_REACHED) {
+      directory.keep();
+      throw new RunscException("the sandbox's trace session passed the recording's limit of " + launch.maxBytes()
+          + " bytes, and what came after was not recorded; the " + recording.messages() + " messages before it are"
+          + " kept in " + recording.file() + ", not moved to " + target + ". Allow a larger recording"
+          + " (Sandbox.maxBytes, record --max-bytes) or trace fewer points");
     }
     if (!recording.closeReason().isClean()) {
       log.warn("The sandbox's trace session into {} ended with {}; the file keeps the {} messages received before",

@@ -160,6 +160,30 @@ class RunscSandboxTest {
     }
   }
 
+  @Test
+  void aSessionPastTheRecordingLimitFailsAndKeepsWhatCameBeforeOutsideTheTarget() throws Exception {
+    Path file = dir.resolve("limited");
+
+    assertThatThrownBy(() -> sandbox().points("syscall/write/enter").maxBytes(2048).temporaryDirectory(dir)
+        .command("/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do echo line $i; i=$((i+1)); done").recordTo(file))
+        .isInstanceOfSatisfying(RunscException.class, e -> {
+          Matcher kept = Pattern.compile("the sandbox's trace session passed the recording's limit of 2048 bytes, and"
+              + " what came after was not recorded; the (\\d+) messages before it are kept in (/\\S+/client-0001),"
+              + " not moved to " + Pattern.quote(file.toString()) + ". Allow a larger recording \\(Sandbox.maxBytes,"
+              + " record --max-bytes\\) or trace fewer points").matcher(e.getMessage());
+          assertThat(kept.matches()).as(e.getMessage()).isTrue();
+          Path recording = Path.of(kept.group(2));
+          try {
+            assertThat(recording).startsWith(dir);
+            assertThat(InstalledRunsc.messagesOf(recording)).hasSize(Integer.parseInt(kept.group(1))).isNotEmpty();
+            assertThat(recording).satisfies(r -> assertThat(Files.size(r)).isLessThanOrEqualTo(2048));
+          } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+          }
+        });
+    assertThat(file).doesNotExist();
+  }
+
   private static Sandbox sandbox() {
     return InstalledRunsc.sandbox();
   }

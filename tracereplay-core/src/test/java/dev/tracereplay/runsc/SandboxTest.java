@@ -100,6 +100,14 @@ class SandboxTest {
           .hasMessage("the sandbox's command must name a program, e.g. /bin/true; was []");
       assertThatThrownBy(() -> Runsc.sandbox().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRecordingLimitBelowOneByte() {
+      assertThatThrownBy(() -> Runsc.sandbox().maxBytes(0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the largest recording must be at least 1 byte, was 0");
+      assertThatThrownBy(() -> Runsc.sandbox().maxBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(Sandbox.DEFAULT_MAX_BYTES).isEqualTo(1L << 30);
+    }
   }
 
   @Nested
