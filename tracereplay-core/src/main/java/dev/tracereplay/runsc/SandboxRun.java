@@ -168,20 +168,29 @@ final class SandboxRun {
     }
     String words = logged ? String.join(" / ", ended.logLines()) : String.join(" / ", ended.stderrLines());
     return "runsc could not start the sandbox (exit code " + ended.exitCode() + "): "
-        + (words.isEmpty() ? "it said nothing" : words) + "." + notRoot();
+        + (words.isEmpty() ? "it said nothing" : words) + "." + notRoot() + " Next: fix what runsc names (one of its"
+        + " flags, the command's path inside the sandbox; the sandbox's stderr has runsc's whole message), or run"
+        + " another runsc (record --runsc=PATH, Sandbox.runsc).";
   }
 
   private String notRoot() {
     if (launch.uid() <= 0) {
       return "";
     }
-    return " This process runs as uid " + launch.uid() + ", not as root: runsc --rootless needs root where"
-        + " unprivileged user namespaces are off (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone).";
+    return " This process runs as uid " + launch.uid() + ", not as root: run it as root, or allow unprivileged user"
+        + " namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone), which runsc --rootless"
+        + " needs otherwise.";
   }
 
   private String timedOut(String kept) {
-    return "the sandbox ran longer than its timeout (" + launch.timeout().toSeconds() + " s) and was stopped" + kept
+    return "the sandbox ran longer than its timeout (" + duration(launch.timeout()) + ") and was stopped" + kept
         + ". Give it a longer timeout, or a command that ends";
+  }
+
+  /** A timeout for a message: whole seconds as {@code 5 s}, anything else in milliseconds ({@code 500 ms}, not 0 s). */
+  static String duration(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 && millis > 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private static String lastWords(Ended ended) {

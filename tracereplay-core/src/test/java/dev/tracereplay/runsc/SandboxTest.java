@@ -20,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class SandboxTest {
+  /** What every "could not start" error ends with: what to do next. */
+  static final String NEXT_STEP = " Next: fix what runsc names (one of its flags, the command's path inside the"
+      + " sandbox; the sandbox's stderr has runsc's whole message), or run another runsc (record --runsc=PATH,"
+      + " Sandbox.runsc).";
+
   @TempDir Path dir;
 
   @Test
@@ -153,11 +158,11 @@ class SandboxTest {
 
       assertThatThrownBy(() -> sandbox.uid(1000).recordTo(dir.resolve("trace"))).isInstanceOf(RunscException.class)
           .hasMessage("runsc could not start the sandbox (exit code 128): " + error + ". This process runs as uid 1000,"
-              + " not as root: runsc --rootless needs root where unprivileged user namespaces are off (sysctl"
-              + " user.max_user_namespaces, kernel.unprivileged_userns_clone).");
+              + " not as root: run it as root, or allow unprivileged user namespaces (sysctl user.max_user_namespaces,"
+              + " kernel.unprivileged_userns_clone), which runsc --rootless needs otherwise." + NEXT_STEP);
       assertThatThrownBy(() -> sandbox.uid(0).traceTo(dir.resolve("sink.sock"))).isInstanceOf(RunscException.class)
-          .hasMessage("runsc could not start the sandbox (exit code 128): " + error + ". Is a sink listening at "
-              + dir.resolve("sink.sock") + "?");
+          .hasMessage("runsc could not start the sandbox (exit code 128): " + error + "." + NEXT_STEP
+              + " Is a sink listening at " + dir.resolve("sink.sock") + "?");
       assertThat(dir.resolve("trace")).doesNotExist();
     }
 
@@ -170,7 +175,7 @@ class SandboxTest {
           .temporaryDirectory(dir).recordTo(dir.resolve("trace")))
           .isInstanceOf(RunscException.class)
           .hasMessage("runsc could not start the sandbox (exit code 2): flag provided but not defined: -bogus / Usage:"
-              + " runsc <flags> <subcommand> <subcommand args>.");
+              + " runsc <flags> <subcommand> <subcommand args>." + NEXT_STEP);
     }
 
     @Test
@@ -200,6 +205,18 @@ class SandboxTest {
               + " command that ends");
       assertThat(dir.resolve("signalled")).as("runsc was stopped by SIGTERM, which it passes on to the sandbox")
           .hasContent("TERM");
+    }
+
+    @Test
+    void aTimeoutUnderASecondIsSaidInMilliseconds() throws Exception {
+      FakeRunsc runsc = FakeRunsc.create(dir, "trap 'kill $sleeper; exit 143' TERM\nsleep 600 & sleeper=$!\nwait $sleeper");
+
+      assertThatThrownBy(() -> Runsc.sandbox().runsc(runsc.path()).command("/bin/true").timeout(Duration.ofMillis(300))
+          .temporaryDirectory(dir).recordTo(dir.resolve("trace")))
+          .isInstanceOf(RunscException.class)
+          .hasMessageStartingWith("the sandbox ran longer than its timeout (300 ms) and was stopped.");
+      assertThat(SandboxRun.duration(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+      assertThat(SandboxRun.duration(Duration.ofMinutes(5))).isEqualTo("300 s");
     }
   }
 }
