@@ -61,6 +61,10 @@ final class ReplayRun implements Closeable {
   private boolean faultySent;
   private OptionalLong sinkClosedAt = OptionalLong.empty();
   private OptionalLong closedAfter = OptionalLong.empty();
+  /** Whether a handshake-version fault announced a version other than the file's. */
+  private boolean handshakeFault;
+  /** Whether the sink closed the connection at the handshake, after a handshake-version fault. */
+  private boolean refusedHandshakeFault;
 
   private ReplayRun(Path trace, ReplaySettings settings, TraceFileReader reader) {
     this.trace = trace;
@@ -139,7 +143,14 @@ final class ReplayRun implements Closeable {
     this.socket = channel instanceof UnixSeqPacketChannel unix ? unix : null;
     this.endpoint = channel.peerAddress();
     this.start = settings.clock.nanoTime();
-    sinkVersion = handshake(settings.shape.handshakeVersion(reader.config().version()));
+    int announced = settings.shape.handshakeVersion(reader.config().version());
+    handshakeFault = announced != reader.config().version();
+    // A sink closing the connection after another version is the fault's expected answer.
+    faultySent = handshakeFault;
+    sinkVersion = handshake(announced);
+    if (refusedHandshakeFault) {
+      return result();
+    }
     settings.listener.handshakeCompleted(sinkVersion);
     channel.setSendTimeout(settings.sendTimeout);
     for (int i = 0; i < ahead.size(); i++) {
@@ -243,6 +254,10 @@ final class ReplayRun implements Closeable {
       ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE);
       int length = channel.receive(answer);
       if (length < 0) {
+        if (handshakeFault) {
+          refusedHandshakeFault = true;
+          return 0;
+        }
         throw new ReplayException(context + "the sink at " + endpoint + " closed the connection instead of"
             + " answering the handshake (an answer of version 0 is an empty packet and looks the same)", null, null);
       }
@@ -261,6 +276,10 @@ final class ReplayRun implements Closeable {
       throw new ReplayException(context + "the sink at " + endpoint + " did not answer the handshake within "
           + timeout.toMillis() + " ms", null, e);
     } catch (PeerClosedException e) {
+      if (handshakeFault) {
+        refusedHandshakeFault = true;
+        return 0;
+      }
       throw new ReplayException(context + "the sink at " + endpoint + " closed the connection before the"
           + " handshake", null, e);
     } catch (HandshakeException e) {
@@ -282,7 +301,8 @@ final class ReplayRun implements Closeable {
     }
     return new ReplayResult(trace, endpoint, sent, bytes, sinkVersion, byType, sinkClosedAt,
         Duration.ofNanos(settings.clock.nanoTime() - start), plan == null ? lastTaken : plan.messagesSelected(),
-        plan == null ? 0 : plan.messagesDropped(), plan == null ? 0 : plan.messagesAltered(), closedAfter);
+        plan == null ? 0 : plan.messagesDropped(), plan == null ? 0 : plan.messagesAltered(), closedAfter,
+        handshakeFault && (refusedHandshakeFault || sinkClosedAt.isPresent()));
   }
 
   @Override

@@ -94,7 +94,10 @@ public final class TraceReplayer {
     return settings.shape;
   }
 
-  /** How long to wait for the sink's handshake answer (default 30 s). */
+  /**
+   * How long to wait for the sink to take the connection (a sink whose queue of pending
+   * connections is full) and then for its handshake answer, each (default 30 s; zero waits forever).
+   */
   public TraceReplayer withHandshakeTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     return with(s -> s.handshakeTimeout = timeout);
@@ -190,7 +193,8 @@ public final class TraceReplayer {
    * connection (the sink then sees the end of the session, as when a sandbox exits). Returns when
    * every message is sent; the sink may still be reading: wait for it before checking what it did.
    *
-   * @throws ReplayException when nothing listens there, or the sink fails the replay
+   * @throws ReplayException when nothing listens there, the sink does not take the connection
+   *     within the handshake timeout (naming the endpoint), or the sink fails the replay
    * @throws dev.tracereplay.replay.ShapeException before connecting, when the shape does not fit
    *     the trace
    */
@@ -198,7 +202,9 @@ public final class TraceReplayer {
     try (ReplayRun run = ReplayRun.prepare(source, settings)) {
       SeqPacketChannel channel;
       try {
-        channel = UnixSeqPacketChannel.connect(endpoint);
+        // Bounded as the handshake is: a sink whose queue of pending connections is full would
+        // otherwise block connect(2) until it accepts, with no word of why.
+        channel = UnixSeqPacketChannel.connect(endpoint, settings.handshakeTimeout);
       } catch (IOException e) {
         throw new ReplayException("replaying " + trace() + ": " + e.getMessage() + " (no message sent)", null, e);
       }

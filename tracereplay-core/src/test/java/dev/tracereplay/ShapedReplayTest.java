@@ -261,6 +261,59 @@ class ShapedReplayTest {
     }
 
     @Test
+    void aSinkThatRefusesTheHandshakeFaultsVersionEndsTheReplayAsTheFaultIntends() throws Exception {
+      Path endpoint = dir.resolve("refusing.sock");
+      try (RefusingSink sink = RefusingSink.listen(endpoint, 1)) {
+        ReplayResult result = replayer.withFaults(Fault.handshakeVersion(300)).replayTo(endpoint);
+
+        assertThat(sink.clientVersion(WAIT)).isEqualTo(300);
+        assertThat(sink.refused(WAIT)).isTrue();
+        assertThat(result.closedAfterHandshakeFault()).isTrue();
+        assertThat(result.messagesSent()).isZero();
+        assertThat(result.sinkVersion()).isZero();
+        assertThat(result.sinkClosedAtMessage()).isEmpty();
+        assertThat(result.deliveredAll()).isFalse();
+        assertThat(result).hasToString("ReplayResult[" + replayer.trace() + " -> " + endpoint + ": 0 messages, 0 bytes,"
+            + " sink version 0, the sink closed the connection after the handshake fault, as expected]");
+      }
+    }
+
+    @Test
+    void theProjectsOwnSinkRefusingVersion0IsTheFaultsExpectedAnswerToo() throws Exception {
+      try (dev.tracereplay.testing.RecordingSink sink = new dev.tracereplay.testing.RecordingSink()
+          .start(dir.resolve("recording.sock"))) {
+        ReplayResult result = replayer.withFaults(Fault.handshakeVersion(0)).replayTo(sink.endpoint());
+
+        assertThat(result.closedAfterHandshakeFault()).isTrue();
+        assertThat(result.messagesSent()).isZero();
+        assertThat(sink.messages()).isEmpty();
+      }
+    }
+
+    @Test
+    void aSinkThatTakesTheFaultsVersionGetsEverythingAndNothingSaysItClosed() throws Exception {
+      Path endpoint = dir.resolve("taking.sock");
+      try (RefusingSink sink = RefusingSink.listen(endpoint, 300)) {
+        ReplayResult result = replayer.withFaults(Fault.handshakeVersion(300)).replayTo(endpoint);
+
+        assertThat(sink.refused(WAIT)).isFalse();
+        assertThat(result.closedAfterHandshakeFault()).isFalse();
+        assertThat(result.messagesSent()).isEqualTo(6);
+        assertThat(result.deliveredAll()).isTrue();
+      }
+    }
+
+    @Test
+    void withoutAHandshakeFaultASinkClosingAtTheHandshakeIsStillAFailure() throws Exception {
+      Path endpoint = dir.resolve("strict.sock");
+      try (RefusingSink sink = RefusingSink.listen(endpoint, 300)) {
+        assertThatThrownBy(() -> replayer.replayTo(endpoint)).isInstanceOf(ReplayException.class)
+            .hasMessageContaining("closed the connection instead of answering the handshake");
+        assertThat(sink.refused(WAIT)).isTrue();
+      }
+    }
+
+    @Test
     void aCombinationOfDropsAlterationsAndACloseDeliversExactlyThat() throws Exception {
       Session session = session(replayer.withFaults(Fault.drop(2), Fault.corrupt(4), Fault.shortPacket(4),
           Fault.closeAfter(5), Fault.stall(5, Duration.ofMillis(1))));

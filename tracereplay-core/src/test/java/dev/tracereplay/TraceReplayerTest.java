@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracereplay.channel.SeqPacketChannel;
+import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketListener;
 import dev.tracereplay.file.BadSignatureException;
 import dev.tracereplay.server.ClientHandler;
@@ -12,10 +13,14 @@ import dev.tracereplay.server.LimitReachedException;
 import dev.tracereplay.server.SinkServer;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Nested;
@@ -87,6 +92,36 @@ class TraceReplayerTest {
         .hasMessage("replaying " + trace + ": cannot connect to the sink at " + endpoint()
             + ": there is no socket file at that path. Start the sink (or 'tracereplay save') on that path"
             + " first. (no message sent)");
+  }
+
+  @Test
+  void aSinkWhoseQueueOfPendingConnectionsIsFullFailsAfterTheHandshakeTimeoutNamingTheEndpoint() throws Exception {
+    Path trace = Fixtures.copy("true-start.trace", dir);
+    Path endpoint = dir.resolve("busy.sock");
+    List<UnixSeqPacketChannel> queued = new ArrayList<>();
+    try (UnixSeqPacketListener neverAccepts = UnixSeqPacketListener.bind(endpoint,
+        new UnixSeqPacketListener.Options(PosixFilePermissions.fromString("rw-------"), 1))) {
+      // Linux queues backlog + 1 connections: fill the queue until a connect would block.
+      while (queued.size() < 16) {
+        try {
+          queued.add(UnixSeqPacketChannel.connect(endpoint, Duration.ofMillis(200)));
+        } catch (SocketTimeoutException full) {
+          break;
+        }
+      }
+      assertThat(queued).hasSizeLessThan(16);
+
+      assertThatThrownBy(() -> TraceReplayer.of(trace).withHandshakeTimeout(Duration.ofMillis(300)).replayTo(endpoint))
+          .isInstanceOf(ReplayException.class)
+          .hasMessage("replaying " + trace + ": connecting to the sink at " + endpoint + " timed out after 300 ms:"
+              + " something listens there but does not accept connections (its queue of pending connections is"
+              + " full). Check that the sink is serving. (no message sent)")
+          .hasCauseInstanceOf(SocketTimeoutException.class);
+    } finally {
+      for (UnixSeqPacketChannel channel : queued) {
+        channel.close();
+      }
+    }
   }
 
   @Test

@@ -12,10 +12,16 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -26,21 +32,25 @@ import picocli.CommandLine.Spec;
         + " trace file.",
     description = {
         "For cutting small fixtures out of big recordings. The messages kept are copied byte for byte; leaving"
-            + " a message out by selection is not a drop. A drop fault (drop@N, drop@N-M, drop~P% with --seed)"
+            + " a message out by selection is not a drop. A drop fault (drop@N, drop@N-M, drop~P%% with --seed)"
             + " leaves a message out as runsc does when its socket is full: every later header's dropped_count"
             + " grows by the number dropped so far, wrapping at 2^32. --out must not exist: nothing is ever"
             + " overwritten, and --in is only read (once: it may be a pipe)."},
     exitCodeList = {
         " 0:--out holds the selection, a valid trace file.",
-        ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in is not a valid trace (a partly written --out is removed)."})
+        ExitCodes.FAILURE_LINE + " E.g. --out exists, or --in is not a valid trace (a partly written --out is removed)."},
+    modelTransformer = FilterCommand.DropsOnly.class)
 final class FilterCommand implements Callable<Integer> {
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
   @Spec CommandSpec spec;
 
   @Mixin TraceInputOptions input;
 
   @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "The trace file to create; it must not exist.")
+      description = "The trace file to create; it must not exist. Missing directories are created, for the owner"
+          + " only (0700).")
   Path out;
 
   @Mixin ShapeOptions shaping;
@@ -72,6 +82,7 @@ final class FilterCommand implements Callable<Integer> {
   private long copy(TraceFileReader reader, ReplayPlan plan) throws IOException {
     TraceFileWriter writer;
     try {
+      createParents();
       writer = TraceFileWriter.create(out, reader.config());
     } catch (FileAlreadyExistsException e) {
       throw exists();
@@ -102,6 +113,45 @@ final class FilterCommand implements Callable<Integer> {
         }
         Files.deleteIfExists(out);
       }
+    }
+  }
+
+  /**
+   * Creates --out's missing directories as save creates its --out: rwx------ (less what the umask
+   * takes), as the file itself is owner only. Done once --in has proven a trace, so that a bad
+   * input leaves nothing behind.
+   */
+  private void createParents() throws IOException {
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent == null || Files.isDirectory(parent)) {
+      return;
+    }
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new IOException(existing + " is not a directory, so --out=" + out + " cannot be created in it: choose"
+          + " another --out");
+    }
+    Files.createDirectories(parent, OWNER_ONLY_DIRECTORY);
+  }
+
+  /**
+   * --fault's help as filter takes it: only drops. The option comes from {@link ShapeOptions},
+   * shared with replay, whose help lists every fault; picocli has no per-command description of
+   * a mixin's option, so the option is replaced by a copy (same field) with filter's words.
+   */
+  static final class DropsOnly implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+      OptionSpec fault = spec.findOption("--fault");
+      spec.remove(fault);
+      spec.addOption(fault.toBuilder().description("A drop fault; repeat the option to combine them: drop@N,"
+          + " drop@N-M or drop~P%% (drawn from --seed). Only drops apply to filter: the other faults of"
+          + " 'tracereplay replay --fault' change what is sent, not what is kept. N is a 1-based position in"
+          + " the file, whatever is selected, at most 9223372036854775807.").build());
+      return spec;
     }
   }
 

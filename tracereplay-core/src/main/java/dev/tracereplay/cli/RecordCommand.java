@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             + " the sandbox's."},
     exitCodeList = {
         "  N:The sandboxed command's exit code (0 when it succeeded, 128+S when killed by signal S).",
-        ExitCodes.FAILURE_LINE + " E.g. --out exists, runsc is missing or could not start the sandbox.",
+        ExitCodes.FAILURE_LINE + " E.g. --out exists, runsc is missing or could not start the sandbox, or the"
+            + " recording passed --max-bytes.",
         ExitCodes.USAGE_LINE + " E.g. a trace point this runsc does not offer.",
         ExitCodes.BUG_LINE,
         "130:Stopped by SIGINT (143: SIGTERM); what was recorded is kept, and the line on stderr says where."},
@@ -76,6 +77,12 @@ final class RecordCommand implements Callable<Integer> {
       description = "How long the sandbox may run before it is stopped and the command fails (default:"
           + " ${DEFAULT-VALUE}; 0 for no limit).")
   Duration timeout;
+
+  @Option(names = "--max-bytes", paramLabel = "SIZE", defaultValue = "1G", converter = OptionValues.Bytes.class,
+      description = "The largest the recording may grow, in bytes or with K, M or G, e.g. 100M (default:"
+          + " ${DEFAULT-VALUE}). A session that passes it fails the command: what was recorded before is kept in"
+          + " the sandbox's private directory (the error says where), never at --out.")
+  long maxBytes;
 
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command to run in the sandbox, and its arguments.")
   List<String> command;
@@ -115,6 +122,11 @@ final class RecordCommand implements Callable<Integer> {
   private Sandbox configure() {
     Sandbox sandbox = Runsc.sandbox().inheritIO().command(command)
         .timeout(timeout.isZero() ? Duration.ofDays(36_500) : timeout);
+    try {
+      sandbox.maxBytes(maxBytes);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--max-bytes': " + e.getMessage());
+    }
     try {
       if (runsc != null) {
         sandbox.runsc(runsc);

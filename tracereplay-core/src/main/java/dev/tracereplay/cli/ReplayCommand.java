@@ -3,6 +3,7 @@ package dev.tracereplay.cli;
 import dev.tracereplay.ReplayListener;
 import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
+import dev.tracereplay.replay.Fault;
 import dev.tracereplay.replay.ReplayShape;
 import dev.tracereplay.replay.ShapeException;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
             + " when the replay prints Done."},
     exitCodeList = {
         " 0:Every message was sent as the faults intend (a close@N fault ends the replay on purpose; after a"
-            + " packet a fault made malformed, the sink closing the connection is its answer, not a failure).",
+            + " packet a fault made malformed, or a handshake-version=V fault, the sink closing the connection is"
+            + " its answer, not a failure: Done says so).",
         ExitCodes.FAILURE_LINE + " E.g. nothing listens at --endpoint, or the trace is bad.",
         " 2:Usage error: an unknown, missing or invalid option, e.g. a --fault that does not parse (--help"
             + " has the grammar), or --speed for a trace whose messages carry no time (use --rate)."})
@@ -96,11 +98,17 @@ final class ReplayCommand implements Callable<Integer> {
       progress.interrupted();
       throw e;
     }
-    progress.finish(result.messagesSent());
+    progress.finish(result.messagesSent(), result.closedAfterHandshakeFault() ? ": the sink closed the connection"
+        + " after the " + handshakeFault(shape) + " fault, as expected" : "");
     if (!shape.isAsRecorded()) {
       Output.print(spec.commandLine().getErr(), summary(result) + "\n");
     }
     return ExitCodes.OK;
+  }
+
+  private static String handshakeFault(ReplayShape shape) {
+    return shape.faults().stream().filter(Fault.HandshakeVersion.class::isInstance).findFirst()
+        .map(Fault::toString).orElse("handshake-version");
   }
 
   /** What a shaped replay did, for stderr (stdout keeps gVisor's lines). */
@@ -113,7 +121,13 @@ final class ReplayCommand implements Callable<Integer> {
     if (result.closedOnPurpose()) {
       line += "; closed the connection after message " + result.closedAfterMessage().getAsLong() + " on purpose";
     }
-    if (!result.deliveredAll()) {
+    if (result.closedAfterHandshakeFault()) {
+      line += result.sinkClosedAtMessage().isPresent()
+          ? "; the sink closed the connection after the handshake fault, as expected: sending message "
+              + result.sinkClosedAtMessage().getAsLong() + " failed, and nothing after it was sent"
+          : "; the sink closed the connection at the handshake fault, as a sink refusing that version does:"
+              + " nothing was sent";
+    } else if (!result.deliveredAll()) {
       line += "; the sink had closed the connection after a malformed message: sending message "
           + result.sinkClosedAtMessage().getAsLong() + " failed, and nothing after it was sent";
     }
@@ -126,6 +140,7 @@ final class ReplayCommand implements Callable<Integer> {
     private long sent;
     private long shown;
     private long lastShownAt;
+    private boolean handshakeCompleted;
 
     Progress(PrintWriter out) {
       this.out = out;
@@ -133,6 +148,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public void handshakeCompleted(int sinkVersion) {
+      handshakeCompleted = true;
       Output.print(out, "Handshake completed\n");
     }
 
@@ -146,12 +162,16 @@ final class ReplayCommand implements Callable<Integer> {
       }
     }
 
-    /** Shows the last number, if it is not on screen, and ends as gVisor does. */
-    void finish(long messages) {
+    /**
+     * Shows the last number, if it is not on screen, and ends as gVisor does: {@code Done}, with
+     * {@code note} after it (empty for gVisor's line). Without a handshake (a sink that refused a
+     * handshake fault) there is no line to end before it.
+     */
+    void finish(long messages, String note) {
       if (messages != shown) {
         show(messages);
       }
-      Output.print(out, "\nDone\n");
+      Output.print(out, (handshakeCompleted || shown > 0 ? "\n" : "") + "Done" + note + "\n");
     }
 
     /**

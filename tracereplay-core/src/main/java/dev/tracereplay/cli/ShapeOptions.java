@@ -20,7 +20,8 @@ final class ShapeOptions {
       description = "A deliberate fault; repeat the option to combine them: drop@N, drop@N-M, drop~P%%, corrupt@N,"
           + " short@N, bad-header@N, unknown-type@N, oversize@N, stall@N:DURATION (e.g. 500ms, 2s), close@N,"
           + " handshake-version=V (N: a 1-based message number in the file). N is a position in the file,"
-          + " whatever is selected or dropped; faults apply to the packet as it would otherwise be sent.")
+          + " whatever is selected or dropped, at most 9223372036854775807; a stall is at most 1h. Faults apply"
+          + " to the packet as it would otherwise be sent.")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--seed", paramLabel = "S",

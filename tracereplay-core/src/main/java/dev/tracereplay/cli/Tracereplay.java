@@ -99,11 +99,10 @@ public final class Tracereplay implements Callable<Integer> {
     System.exit(new CommandLine(forArguments(args)).execute(args));
   }
 
-  /** Without a subcommand: a usage error. */
+  /** Without a subcommand: a usage error that lists every subcommand ({@link #SUBCOMMANDS}, help included). */
   @Override
   public Integer call() {
     List<String> commands = new ArrayList<>(SUBCOMMANDS.keySet());
-    commands.remove("help");
     String last = commands.remove(commands.size() - 1);
     throw new ParameterException(spec.commandLine(), "Missing a command: " + String.join(", ", commands) + " or " + last);
   }

@@ -10,17 +10,34 @@ import java.util.regex.Pattern;
  * {@code m} or {@code h}; seconds when there is none (as the command line's time options).
  */
 final class DurationSpec {
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  /** More digits than this are beyond any limit a caller has (and beyond a Duration's range in hours). */
+  private static final int MAX_DIGITS = 12;
 
   private DurationSpec() {}
 
-  static Duration parse(String text) {
+  /**
+   * The duration {@code text} spells, at most {@code max}; {@code what} names it in the error
+   * ("a stall").
+   *
+   * @throws IllegalArgumentException naming the text and the limit
+   */
+  static Duration parse(String text, Duration max, String what) {
     Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 2s, 1m or 1h");
     }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2) == null ? "s" : m.group(2)) {
+    String digits = m.group(1);
+    Duration duration = digits.length() > MAX_DIGITS ? null : of(Long.parseLong(digits), m.group(2));
+    if (duration == null || duration.compareTo(max) > 0) {
+      throw new IllegalArgumentException("'" + text.strip() + "' is longer than " + what + " may be: at most "
+          + format(max));
+    }
+    return duration;
+  }
+
+  private static Duration of(long amount, String unit) {
+    return switch (unit == null ? "s" : unit) {
       case "ms" -> Duration.ofMillis(amount);
       case "m" -> Duration.ofMinutes(amount);
       case "h" -> Duration.ofHours(amount);

@@ -36,12 +36,16 @@ import java.time.Duration;
  *       to {@value #OVERSIZE_BYTES} bytes (1 MiB + 1, one more than gVisor's receivers take)</td></tr>
  *   <tr><td>{@code stall@N:DURATION}</td><td>{@link #stall(long, Duration)}</td><td>a pause before
  *       message N (a paused sandbox); DURATION is a whole number with ms, s, m or h
- *       ({@code 500ms}, {@code 2s}), seconds without one</td></tr>
+ *       ({@code 500ms}, {@code 2s}), seconds without one, at most {@link #MAX_STALL} (1 h)</td></tr>
  *   <tr><td>{@code close@N}</td><td>{@link #closeAfter(long)}</td><td>the connection closed right
  *       after message N (the sandbox died): nothing after it</td></tr>
  *   <tr><td>{@code handshake-version=V}</td><td>{@link #handshakeVersion(long)}</td><td>version V in
  *       the handshake instead of the file's</td></tr>
  * </table>
+ *
+ * <p>Bounds: {@code N} is at most {@link Long#MAX_VALUE}, a stall at most {@link #MAX_STALL} (a
+ * longer pause is a typing error, and a sink test waiting hours is no test); a spelling beyond
+ * them is a {@link ShapeException} naming the token and the limit.
  *
  * <p>{@code stall} and {@code close} are moments in the file: a stall before a message that is
  * not sent (not selected, or dropped) pauses before the next message sent, and {@code close@N}
@@ -61,12 +65,20 @@ public sealed interface Fault {
   /** The size of the packet {@code oversize@N} sends: 1 MiB + 1. */
   int OVERSIZE_BYTES = (1 << 20) + 1;
 
+  /** The longest pause a {@code stall} fault may make: 1 hour. */
+  Duration MAX_STALL = Duration.ofHours(1);
+
   /** The grammar of {@link #parse}, for error messages. */
   String GRAMMAR = "drop@N, drop@N-M, drop~P%, corrupt@N, short@N, bad-header@N, unknown-type@N, oversize@N,"
       + " stall@N:DURATION (e.g. 500ms, 2s), close@N, handshake-version=V (N: a 1-based message number in"
       + " the file)";
 
-  /** Messages {@code from} to {@code to} (inclusive) are not sent; later headers count them. */
+  /**
+   * Messages {@code from} to {@code to} (inclusive) are not sent; later headers count them.
+   *
+   * @param from the first message dropped, a 1-based position in the file
+   * @param to the last message dropped, at least {@code from}
+   */
   record Drop(long from, long to) implements Fault {
     public Drop {
       requireMessageNumber(from);
@@ -82,7 +94,11 @@ public sealed interface Fault {
     }
   }
 
-  /** Each selected message is dropped with probability {@code percent} / 100, drawn from the seed. */
+  /**
+   * Each selected message is dropped with probability {@code percent} / 100, drawn from the seed.
+   *
+   * @param percent the probability in percent, above 0 and at most 100
+   */
   record RandomDrop(double percent) implements Fault {
     public RandomDrop {
       if (!(percent > 0 && percent <= 100)) {
@@ -99,6 +115,9 @@ public sealed interface Fault {
   /**
    * Message {@code message}'s bytes changed in one way of {@link Kind}: {@code corrupt@N},
    * {@code short@N}, {@code bad-header@N}, {@code unknown-type@N} or {@code oversize@N}.
+   *
+   * @param kind how the packet is changed
+   * @param message the message changed, a 1-based position in the file
    */
   record Alteration(Kind kind, long message) implements Fault {
     /** The ways of altering a packet, in the order they apply to one packet. */
@@ -137,12 +156,21 @@ public sealed interface Fault {
     }
   }
 
-  /** A pause of {@code pause} before message {@code message}. */
+  /**
+   * A pause of {@code pause} before message {@code message}.
+   *
+   * @param message the message the pause comes before, a 1-based position in the file (when it is
+   *     not sent, the pause comes before the next message sent)
+   * @param pause how long, from zero to {@link #MAX_STALL}
+   */
   record Stall(long message, Duration pause) implements Fault {
     public Stall {
       requireMessageNumber(message);
       if (pause.isNegative()) {
         throw new IllegalArgumentException("a stall cannot be negative, was " + pause);
+      }
+      if (pause.compareTo(MAX_STALL) > 0) {
+        throw new IllegalArgumentException("a stall is at most " + DurationSpec.format(MAX_STALL) + ", was " + pause);
       }
     }
 
@@ -152,7 +180,12 @@ public sealed interface Fault {
     }
   }
 
-  /** The connection is closed right after message {@code message}; nothing after it is sent. */
+  /**
+   * The connection is closed right after message {@code afterMessage}; nothing after it is sent.
+   *
+   * @param afterMessage the position in the file after which the connection is closed (whether
+   *     that message itself was sent or not)
+   */
   record Close(long afterMessage) implements Fault {
     public Close {
       requireMessageNumber(afterMessage);
@@ -164,7 +197,11 @@ public sealed interface Fault {
     }
   }
 
-  /** The handshake announces {@code version} (unsigned 32-bit) instead of the file's version. */
+  /**
+   * The handshake announces {@code version} (unsigned 32-bit) instead of the file's version.
+   *
+   * @param version the version sent, 0 to 4294967295 (0 is sent as an empty packet, as proto3 encodes it)
+   */
   record HandshakeVersion(long version) implements Fault {
     public HandshakeVersion {
       if (version < 0 || version > 0xFFFF_FFFFL) {

@@ -70,6 +70,7 @@ final class FaultSyntax {
     if (colon < 0) {
       throw new IllegalArgumentException("a stall needs its duration, as in stall@" + text + ":500ms");
     }
-    return Fault.stall(messageNumber(text.substring(0, colon)), DurationSpec.parse(text.substring(colon + 1)));
+    return Fault.stall(messageNumber(text.substring(0, colon)), DurationSpec.parse(text.substring(colon + 1), Fault.MAX_STALL,
+        "a stall"));
   }
 }

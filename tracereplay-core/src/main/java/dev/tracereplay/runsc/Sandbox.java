@@ -44,6 +44,12 @@ public final class Sandbox {
   /** The timeout unless {@link #timeout(Duration)} sets another. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
+  /**
+   * The largest a recording may grow unless {@link #maxBytes(long)} sets another: 1 GiB, far more
+   * than a fixture needs, and a bound on a sandbox that traces more than expected.
+   */
+  public static final long DEFAULT_MAX_BYTES = 1L << 30;
+
   /** Flags the launcher sets itself: giving them again would break what it relies on. */
   private static final Set<String> LAUNCHER_FLAGS = Set.of("root", "log", "log-fd", "log-format", "pod-init-config");
   private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
@@ -55,6 +61,7 @@ public final class Sandbox {
   private List<String> contextFields;
   private List<String> command = List.of();
   private Duration timeout = DEFAULT_TIMEOUT;
+  private long maxBytes = DEFAULT_MAX_BYTES;
   private Path temporaryDirectory;
   private boolean inheritIO;
   private OutputStream stdout;
@@ -154,6 +161,22 @@ public final class Sandbox {
   }
 
   /**
+   * The largest the file {@link #recordTo} writes may grow, in bytes, header included (default
+   * {@link #DEFAULT_MAX_BYTES}). A session that would pass it is not recorded further (the
+   * recorder closes the sandbox's connection) and {@code recordTo} fails, keeping what was
+   * recorded in the private directory, never at the target: a recording cut short is not a fixture.
+   *
+   * @throws IllegalArgumentException when {@code bytes} is not positive
+   */
+  public Sandbox maxBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("the largest recording must be at least 1 byte, was " + bytes);
+    }
+    this.maxBytes = bytes;
+    return this;
+  }
+
+  /**
    * Where each run's private directory is made (default {@code java.io.tmpdir}); keep it short, as
    * the sink's socket is in it and socket paths hold at most 107 bytes.
    */
@@ -197,8 +220,8 @@ public final class Sandbox {
    *     recorded too)
    * @throws java.nio.file.FileAlreadyExistsException when {@code file} exists
    * @throws RunscException when runsc is missing, fails to start the sandbox (with its last words), never
-   *     connects to the session's sink, or runs past the timeout (what was recorded until then is kept, and
-   *     the message says where)
+   *     connects to the session's sink, runs past the timeout, or traces more than {@link #maxBytes} (what was
+   *     recorded until then is kept, and the message says where)
    * @throws UnknownTraceNameException when runsc does not offer a point or context field asked for
    * @throws InterruptedException when interrupted: the sandbox was stopped, and what it recorded is kept
    */
@@ -239,8 +262,8 @@ public final class Sandbox {
     Path executable = Runsc.executable(runsc);
     List<RunscMetadata.Point> session = traceSession(Runsc.metadata(executable));
     Path temporary = temporaryDirectory != null ? temporaryDirectory : Path.of(System.getProperty("java.io.tmpdir"));
-    return new SandboxRun.Launch(executable, List.copyOf(flags), command, session, timeout, temporary, inheritIO,
-        stdout, stderr, uid == -2 ? SandboxRun.currentUid() : uid);
+    return new SandboxRun.Launch(executable, List.copyOf(flags), command, session, timeout, maxBytes, temporary,
+        inheritIO, stdout, stderr, uid == -2 ? SandboxRun.currentUid() : uid);
   }
 
   /** The session's points, with their fields, as this sandbox asks for them from {@code metadata}'s runsc. */

@@ -2,6 +2,7 @@ package dev.tracereplay.runsc;
 
 import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.record.Recording;
+import dev.tracereplay.server.CloseReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ final class SandboxRun {
 
   /** What a {@link Sandbox} was configured with, resolved: the runsc, the checked session. */
   record Launch(Path executable, List<String> flags, List<String> command, List<RunscMetadata.Point> session,
-      Duration timeout, Path temporaryRoot, boolean inheritIO, OutputStream stdout, OutputStream stderr, int uid) {}
+      Duration timeout, long maxBytes, Path temporaryRoot, boolean inheritIO, OutputStream stdout, OutputStream stderr, int uid) {}
 
   /** How runsc ended, with its last words. */
   private record Ended(RunscProcess.Outcome outcome, List<String> logLines, List<String> stderrLines) {
@@ -85,7 +86,8 @@ final class SandboxRun {
     Ended ended = null;
     InterruptedException interrupted = null;
     List<Recording> recordings;
-    try (TraceRecorder recorder = TraceRecorder.builder(socket, directory.path().resolve("recording")).start()) {
+    try (TraceRecorder recorder = TraceRecorder.builder(socket, directory.path().resolve("recording"))
+        .maxBytesPerRecording(launch.maxBytes()).start()) {
       try {
         ended = run(socket);
       } catch (InterruptedException e) {
@@ -117,6 +119,13 @@ final class SandboxRun {
       directory.keep();
       throw new RunscException(recordings.size() + " clients connected to the sandbox's sink, where runsc connects once;"
           + " every recording is kept in " + recording.file().getParent() + ", and none was moved to " + target);
+    }
+    if (recording.closeReason().kind() == CloseReason.Kind.LIMIT_REACHED) {
+      directory.keep();
+      throw new RunscException("the sandbox's trace session passed the recording's limit of " + launch.maxBytes()
+          + " bytes, and what came after was not recorded; the " + recording.messages() + " messages before it are"
+          + " kept in " + recording.file() + ", not moved to " + target + ". Allow a larger recording"
+          + " (Sandbox.maxBytes, record --max-bytes) or trace fewer points");
     }
     if (!recording.closeReason().isClean()) {
       log.warn("The sandbox's trace session into {} ended with {}; the file keeps the {} messages received before",
@@ -159,20 +168,29 @@ final class SandboxRun {
     }
     String words = logged ? String.join(" / ", ended.logLines()) : String.join(" / ", ended.stderrLines());
     return "runsc could not start the sandbox (exit code " + ended.exitCode() + "): "
-        + (words.isEmpty() ? "it said nothing" : words) + "." + notRoot();
+        + (words.isEmpty() ? "it said nothing" : words) + "." + notRoot() + " Next: fix what runsc names (one of its"
+        + " flags, the command's path inside the sandbox; the sandbox's stderr has runsc's whole message), or run"
+        + " another runsc (record --runsc=PATH, Sandbox.runsc).";
   }
 
   private String notRoot() {
     if (launch.uid() <= 0) {
       return "";
     }
-    return " This process runs as uid " + launch.uid() + ", not as root: runsc --rootless needs root where"
-        + " unprivileged user namespaces are off (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone).";
+    return " This process runs as uid " + launch.uid() + ", not as root: run it as root, or allow unprivileged user"
+        + " namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone), which runsc --rootless"
+        + " needs otherwise.";
   }
 
   private String timedOut(String kept) {
-    return "the sandbox ran longer than its timeout (" + launch.timeout().toSeconds() + " s) and was stopped" + kept
+    return "the sandbox ran longer than its timeout (" + duration(launch.timeout()) + ") and was stopped" + kept
         + ". Give it a longer timeout, or a command that ends";
+  }
+
+  /** A timeout for a message: whole seconds as {@code 5 s}, anything else in milliseconds ({@code 500 ms}, not 0 s). */
+  static String duration(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 && millis > 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private static String lastWords(Ended ended) {

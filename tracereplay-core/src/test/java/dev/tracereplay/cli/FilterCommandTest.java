@@ -11,8 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +88,49 @@ class FilterCommandTest {
     assertThat(filter.err()).isEqualTo("tracereplay filter: " + out + ": already exists; filter never overwrites a"
         + " file. Choose another --out\n");
     assertThat(out).hasContent("a recording that must stay");
+  }
+
+  @Test
+  void createsMissingDirectoriesOfOutForTheOwnerOnly() throws Exception {
+    Path trace = Fixtures.copy("shell-common.trace", dir);
+    Path out = dir.resolve("fixtures/cut/opens");
+
+    Cli.Result filter = Cli.run("filter", "--in=" + trace, "--out=" + out, "--messages=1-5");
+
+    assertThat(filter.exitCode()).as(filter.err()).isZero();
+    assertThat(TraceFiles.records(out)).containsExactlyElementsOf(TraceFiles.records(trace).subList(0, 5));
+    for (Path created : List.of(dir.resolve("fixtures"), dir.resolve("fixtures/cut"))) {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(created);
+      assertThat(mode).as(created.toString()).doesNotContain(PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.OTHERS_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+    }
+  }
+
+  @Test
+  void anOutUnderAFileIsAnErrorThatLeavesTheFile() throws Exception {
+    Path trace = Fixtures.copy("shell-common.trace", dir);
+    Path file = Files.writeString(dir.resolve("plain"), "not a directory");
+
+    Cli.Result filter = Cli.run("filter", "--in=" + trace, "--out=" + file.resolve("sub/out"));
+
+    assertThat(filter.exitCode()).isEqualTo(1);
+    assertThat(filter.err()).isEqualTo("tracereplay filter: " + file + " is not a directory, so --out="
+        + file.resolve("sub/out") + " cannot be created in it: choose another --out\n");
+    assertThat(file).hasContent("not a directory");
+  }
+
+  @Test
+  void neverOverwritesOutInADirectoryItCreatedEither() throws Exception {
+    Path trace = Fixtures.copy("shell-common.trace", dir);
+    Path out = dir.resolve("new/dir/precious");
+
+    assertThat(Cli.run("filter", "--in=" + trace, "--out=" + out, "--messages=1-1").exitCode()).isZero();
+    byte[] first = Files.readAllBytes(out);
+    Cli.Result again = Cli.run("filter", "--in=" + trace, "--out=" + out);
+
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("already exists; filter never overwrites a file");
+    assertThat(out).hasBinaryContent(first);
   }
 
   @Test

@@ -164,6 +164,38 @@ class RecordCommandTest {
     }
 
     @Test
+    void aMaxBytesBelowOneByteOrNotASizeIsAUsageError() {
+      Cli.Result zero = Cli.run("record", "--out=" + dir.resolve("trace"), "--max-bytes=0", "--", "/bin/true");
+      Cli.Result lots = Cli.run("record", "--out=" + dir.resolve("trace"), "--max-bytes=lots", "--", "/bin/true");
+
+      assertThat(zero.exitCode()).isEqualTo(2);
+      assertThat(zero.err()).startsWith("tracereplay record: Invalid value for option '--max-bytes': the largest"
+          + " recording must be at least 1 byte, was 0\n");
+      assertThat(lots.exitCode()).isEqualTo(2);
+      assertThat(lots.err()).startsWith("tracereplay record: Invalid value for option '--max-bytes': 'lots' is not a size");
+      assertThat(dir.resolve("trace")).doesNotExist();
+    }
+
+    @Test
+    void aRecordingPastMaxBytesFailsAndSaysWhereWhatCameBeforeIsKept() throws Exception {
+      InstalledRunsc.require();
+      Path out = dir.resolve("limited");
+
+      try (CliProcess record = CliProcess.start("record", "--out=" + out, "--max-bytes=2K",
+          "--points=syscall/write/enter", "--", "/bin/sh", "-c",
+          "i=0; while [ $i -lt 200 ]; do echo line $i; i=$((i+1)); done")) {
+        assertThat(record.awaitExit(TIMEOUT)).isEqualTo(1);
+        Matcher kept = Pattern.compile("tracereplay record: the sandbox's trace session passed the recording's limit"
+            + " of 2048 bytes, .* kept in (/\\S+/recording/client-0001), not moved to " + Pattern.quote(out.toString())
+            + "\\. .*record --max-bytes.*\n").matcher(record.err.text());
+        assertThat(kept.find()).as(record.err.text()).isTrue();
+        assertThat(record.out.text()).contains("line 199");
+        deleteTree(Path.of(kept.group(1)).getParent().getParent());
+      }
+      assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aCommandIsRequired() {
       Cli.Result record = Cli.run("record", "--out=" + dir.resolve("trace"));
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracereplay.Fifos;
 import dev.tracereplay.Fixtures;
 import dev.tracereplay.RawSink;
+import dev.tracereplay.RefusingSink;
 import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.replay.Fault;
 import dev.tracereplay.wire.MessageHeader;
@@ -134,6 +135,22 @@ class ShapedReplayCommandTest {
     assertThat(run.cli.err()).isEqualTo("Sent 1 messages (1 selected, 0 dropped, 1 altered).\n");
   }
 
+  @Test
+  void aHandshakeFaultTheSinkRefusesExitsWith0AndDoneSaysTheSinkClosedAsExpected() throws Exception {
+    Path trace = Fixtures.copy("true-start.trace", dir);
+    Path endpoint = dir.resolve("refusing.sock");
+    try (RefusingSink sink = RefusingSink.listen(endpoint, 1)) {
+      Cli.Result cli = Cli.run("replay", "--endpoint=" + endpoint, "--in=" + trace, "--fault=handshake-version=7");
+
+      assertThat(cli.exitCode()).as(cli.err()).isZero();
+      assertThat(cli.out()).isEqualTo("Done: the sink closed the connection after the handshake-version=7 fault, as"
+          + " expected\n");
+      assertThat(cli.err()).isEqualTo("Sent 0 messages (0 selected, 0 dropped, 0 altered); the sink closed the"
+          + " connection at the handshake fault, as a sink refusing that version does: nothing was sent.\n");
+      assertThat(sink.clientVersion(WAIT)).isEqualTo(7);
+    }
+  }
+
   @Nested
   class UsageErrors {
     static final String GRAMMAR = "Faults: drop@N, drop@N-M, drop~P%, corrupt@N, short@N, bad-header@N,"
@@ -145,6 +162,9 @@ class ShapedReplayCommandTest {
         --fault=drop@x        | Invalid value for option '--fault': 'drop@x' is not a fault: 'x' is not a message number (a whole number).
         --fault=explode@3     | Invalid value for option '--fault': 'explode@3' is not a fault: unknown fault.
         --fault=stall@3       | Invalid value for option '--fault': 'stall@3' is not a fault: a stall needs its duration
+        --fault=stall@3:99999999999h | Invalid value for option '--fault': 'stall@3:99999999999h' is not a fault: '99999999999h' is longer than a stall may be: at most 1h.
+        --fault=close@99999999999999999999 | Invalid value for option '--fault': 'close@99999999999999999999' is not a fault: '99999999999999999999' is too large for a message number: at most 9223372036854775807.
+        --messages=2-99999999999999999999 | Invalid value for option '--messages': '2-99999999999999999999' is not a message range: '99999999999999999999' is too large for a message number: at most 9223372036854775807.
         --types=open,opne     | Invalid value for option '--types': 'opne' is not a message type: a type is a payload name
         --messages=5          | Invalid value for option '--messages': '5' is not a message range: the dash is missing
         --speed=0             | Invalid value for option '--speed': speed must be a number above 0, was 0.0

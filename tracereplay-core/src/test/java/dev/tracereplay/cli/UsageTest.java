@@ -3,6 +3,9 @@ package dev.tracereplay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.channel.UnixSeqPacketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,6 +45,50 @@ class UsageTest {
     assertThat(help.err()).isEmpty();
   }
 
+  /**
+   * Each subcommand's help, in a JVM of its own: picocli writes its warnings (a description it
+   * cannot format, e.g. a single %) to the process's System.err, not to the command line's err.
+   */
+  @Test
+  void everyCommandsHelpFormatsWithoutPicocliWarnings() throws Exception {
+    List<String> commands = new ArrayList<>(Tracereplay.SUBCOMMANDS.keySet());
+    assertThat(commands).contains("filter", "record", "help");
+    List<String> seen = new ArrayList<>();
+    for (String command : commands) {
+      try (CliProcess help = CliProcess.start(command, "--help")) {
+        assertThat(help.awaitExit(Duration.ofSeconds(60))).as(command + " --help").isZero();
+        String output = help.out.text() + help.err.text();
+        assertThat(output).as(command + " --help").contains("Usage: tracereplay " + command)
+            .doesNotContain("picocli WARN").doesNotContain("[picocli");
+        seen.add(command);
+      }
+    }
+    assertThat(seen).isEqualTo(commands);
+  }
+
+  @Test
+  void filtersFaultHelpSaysOnlyDropsApply() {
+    Cli.Result help = Cli.run("filter", "--help");
+
+    String text = help.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("--fault=SPEC A drop fault; repeat the option to combine them: drop@N, drop@N-M or"
+        + " drop~P% (drawn from --seed). Only drops apply to filter").doesNotContain("corrupt@N");
+    assertThat(Cli.run("replay", "--help").out().replaceAll("\\s+", " ")).contains("corrupt@N");
+  }
+
+  @Test
+  void withoutACommandTheErrorListsEverySubcommand() {
+    Cli.Result result = Cli.run();
+
+    List<String> commands = new ArrayList<>(Tracereplay.SUBCOMMANDS.keySet());
+    String last = commands.remove(commands.size() - 1);
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err().lines()).containsExactly(
+        "tracereplay: Missing a command: " + String.join(", ", commands) + " or " + last,
+        "Run 'tracereplay --help' for its usage.");
+    assertThat(result.err()).contains("record", "points", "filter", "help");
+  }
+
   @Test
   void versionSaysTheJavaRuntimeAndWhichSocketCallsAreMade() {
     Cli.Result version = Cli.run("--version");
@@ -78,7 +125,6 @@ class UsageTest {
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', textBlock = """
-      ''                                                  | Missing a command: save, replay, filter, record, points, print, stats, verify, repair or demo
       bogus                                               | Unmatched argument at index 0: 'bogus'
       replya                                              | Unmatched argument at index 0: 'replya' (did you mean replay or repair or record?)
       help bogus                                          | Unknown subcommand 'bogus'.

@@ -36,6 +36,17 @@ class FaultTest {
     assertThat(Fault.parse(spec)).hasToString(spec);
   }
 
+  @Test
+  void aStallOfTheLimitIsTakenAndALongerOneRefused() {
+    assertThat(Fault.parse("stall@3:1h")).isEqualTo(Fault.stall(3, Fault.MAX_STALL));
+    assertThat(Fault.parse("stall@3:3600s")).hasToString("stall@3:1h");
+    assertThatThrownBy(() -> Fault.stall(3, Duration.ofHours(1).plusMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a stall is at most 1h, was PT1H0.001S");
+    assertThatThrownBy(() -> Fault.stall(3, Duration.ofDays(365L * 1_000_000))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("a stall is at most 1h");
+  }
+
   @Nested
   class BadSpellings {
 
@@ -53,7 +64,14 @@ class FaultTest {
         stall@3:soon      | 'soon' is not a duration: use e.g. 500ms, 2s, 1m or 1h
         handshake-version@1 | handshake-version is followed by =V
         handshake-version=4294967296 | a handshake version is 0 to 4294967295, was 4294967296
-        close@99999999999999999999 | '99999999999999999999' is not a message number (a whole number)
+        close@99999999999999999999 | '99999999999999999999' is too large for a message number: at most 9223372036854775807
+        drop@1-9223372036854775808 | '9223372036854775808' is too large for a message number: at most 9223372036854775807
+        stall@99999999999999999999:1s | '99999999999999999999' is too large for a message number: at most 9223372036854775807
+        stall@3:99999999999h | '99999999999h' is longer than a stall may be: at most 1h
+        stall@3:61m       | '61m' is longer than a stall may be: at most 1h
+        stall@3:3600001ms | '3600001ms' is longer than a stall may be: at most 1h
+        stall@3:99999999999999999999999 | '99999999999999999999999' is longer than a stall may be: at most 1h
+        handshake-version=99999999999999999999 | '99999999999999999999' is too large for a version: at most 9223372036854775807
         explode@3         | unknown fault
         """)
     void sayWhatIsWrongAndGiveTheGrammar(String spec, String why) {

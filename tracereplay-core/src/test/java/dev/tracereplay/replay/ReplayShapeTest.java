@@ -78,6 +78,18 @@ class ReplayShapeTest {
     }
 
     @Test
+    void aMessageNumberBeyondTheLongRangeNamesItAndTheLimit() {
+      assertThatThrownBy(() -> MessageRange.parse("1-99999999999999999999"))
+          .isInstanceOfSatisfying(ShapeException.class, e -> assertThat(e.part()).isEqualTo(ShapeException.Part.MESSAGES))
+          .hasMessage("'1-99999999999999999999' is not a message range: '99999999999999999999' is too large for a"
+              + " message number: at most 9223372036854775807. Use FROM-TO or FROM- (1-based message numbers in the"
+              + " file, both included)");
+      assertThatThrownBy(() -> MessageRange.parse("9223372036854775808-"))
+          .hasMessageContaining("'9223372036854775808' is too large for a message number: at most 9223372036854775807");
+      assertThat(MessageRange.parse("9223372036854775807-")).isEqualTo(MessageRange.startingAt(Long.MAX_VALUE));
+    }
+
+    @Test
     void speedAndRateExcludeEachOtherAndMustBePositive() {
       assertThatThrownBy(() -> ReplayShape.parse(List.of(), List.of(), null, 2.0, 100.0, 0))
           .isInstanceOfSatisfying(ShapeException.class, e -> assertThat(e.part()).isEqualTo(ShapeException.Part.SPEED))

@@ -59,22 +59,25 @@ class RunscSandboxTest {
   void recordsAShellScriptWithItsFileSyscallsAndPassesItsExitCodeAndStderrOn() throws Exception {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     Path file = dir.resolve("shell");
+    // A path of this test's own (the sandbox sees the host's tree through an overlay), not a fixed
+    // /tmp/x that another run of the test could share.
+    String scratch = dir.resolve("x").toString();
+    String script = "echo hi > '" + scratch + "'; cat '" + scratch + "' >&2; exit 3";
 
     SandboxRecording recording = sandbox()
         .points("container/start", "syscall/openat/enter", "syscall/openat/exit")
         .contextFields("process_name", "cwd")
-        .command("/bin/sh", "-c", "echo hi > /tmp/x; cat /tmp/x >&2; exit 3").stderr(stderr).recordTo(file);
+        .command("/bin/sh", "-c", script).stderr(stderr).recordTo(file);
 
     assertThat(recording.exitCode()).isEqualTo(3);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("hi\n");
     List<TraceMessage> messages = InstalledRunsc.messagesOf(file);
     assertThat(messages.get(0).type()).isEqualTo(MessageType.CONTAINER_START);
-    assertThat(messages.get(0).as(Start.class).getArgsList()).containsExactly("/bin/sh", "-c",
-        "echo hi > /tmp/x; cat /tmp/x >&2; exit 3");
+    assertThat(messages.get(0).as(Start.class).getArgsList()).containsExactly("/bin/sh", "-c", script);
     List<Open> opens = messages.stream().filter(m -> m.type() == MessageType.SYSCALL_OPEN).map(m -> m.as(Open.class))
         .toList();
     assertThat(opens).anySatisfy(open -> {
-      assertThat(open.getPathname()).isEqualTo("/tmp/x");
+      assertThat(open.getPathname()).isEqualTo(scratch);
       assertThat(open.getContextData().getProcessName()).isEqualTo("cat");
       assertThat(open.getContextData().getCwd()).isEqualTo("/");
     });
@@ -155,6 +158,30 @@ class RunscSandboxTest {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void aSessionPastTheRecordingLimitFailsAndKeepsWhatCameBeforeOutsideTheTarget() throws Exception {
+    Path file = dir.resolve("limited");
+
+    assertThatThrownBy(() -> sandbox().points("syscall/write/enter").maxBytes(2048).temporaryDirectory(dir)
+        .command("/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do echo line $i; i=$((i+1)); done").recordTo(file))
+        .isInstanceOfSatisfying(RunscException.class, e -> {
+          Matcher kept = Pattern.compile("the sandbox's trace session passed the recording's limit of 2048 bytes, and"
+              + " what came after was not recorded; the (\\d+) messages before it are kept in (/\\S+/client-0001),"
+              + " not moved to " + Pattern.quote(file.toString()) + ". Allow a larger recording \\(Sandbox.maxBytes,"
+              + " record --max-bytes\\) or trace fewer points").matcher(e.getMessage());
+          assertThat(kept.matches()).as(e.getMessage()).isTrue();
+          Path recording = Path.of(kept.group(2));
+          try {
+            assertThat(recording).startsWith(dir);
+            assertThat(InstalledRunsc.messagesOf(recording)).hasSize(Integer.parseInt(kept.group(1))).isNotEmpty();
+            assertThat(recording).satisfies(r -> assertThat(Files.size(r)).isLessThanOrEqualTo(2048));
+          } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+          }
+        });
+    assertThat(file).doesNotExist();
   }
 
   private static Sandbox sandbox() {
