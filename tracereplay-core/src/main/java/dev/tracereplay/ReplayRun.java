@@ -240,13 +240,13 @@ final class ReplayRun implements Closeable {
     try {
       channel.send(Handshake.encode(version));
       channel.setReceiveTimeout(timeout);
-      ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE);
+      ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE + 1);
       int length = channel.receive(answer);
       if (length < 0) {
         throw new ReplayException(context + "the sink at " + endpoint + " closed the connection instead of"
             + " answering the handshake (an answer of version 0 is an empty packet and looks the same)", null, null);
       }
-      if (length >= Handshake.MAX_SIZE) {
+      if (Handshake.isTooBig(length)) {
         throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with a message"
             + " too big (" + length + " bytes or more)", null, null);
       }
