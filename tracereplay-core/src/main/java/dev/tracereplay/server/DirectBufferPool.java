@@ -33,15 +33,18 @@ public final class DirectBufferPool {
     this(bufferSize, maxIdle, ByteBuffer::allocateDirect);
   }
 
-  /** With another way to allocate, e.g. one that fails, for tests. */
-  DirectBufferPool(int bufferSize, int maxIdle, IntFunction<ByteBuffer> allocator) {
+  /**
+   * With another way to allocate the buffers (e.g. from an arena, or one that fails, for tests);
+   * an {@link OutOfMemoryError} it throws is taken as "no direct memory left".
+   */
+  public DirectBufferPool(int bufferSize, int maxIdle, IntFunction<ByteBuffer> allocator) {
     if (bufferSize < 1 || maxIdle < 0) {
       throw new IllegalArgumentException("bufferSize must be at least 1 and maxIdle at least 0, were "
           + bufferSize + " and " + maxIdle);
     }
     this.bufferSize = bufferSize;
     this.maxIdle = maxIdle;
-    this.allocator = allocator;
+    this.allocator = java.util.Objects.requireNonNull(allocator, "allocator");
   }
 
   /** Each buffer's capacity. */
