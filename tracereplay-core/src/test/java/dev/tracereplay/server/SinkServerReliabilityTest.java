@@ -185,6 +185,28 @@ class SinkServerReliabilityTest {
     }
   }
 
+  @Test
+  void manySessionsReuseAFewReceiveBuffers() throws Exception {
+    Collector collector = new Collector();
+    dev.tracereplay.channel.InMemorySeqPacketListener listener =
+        new dev.tracereplay.channel.InMemorySeqPacketListener("reuse");
+    try (SinkServer server = SinkServer.builder(collector).listener(listener).start()) {
+      for (int i = 0; i < 2_000; i++) {
+        try (SeqPacketChannel client = listener.connect()) {
+          client.setReceiveTimeout(DEADLINE);
+          client.send(Handshake.encode(1));
+          assertThat(client.receive(ByteBuffer.allocate(16))).isPositive();
+          client.send(ByteBuffer.wrap(RawClient.message(i, 16)));
+        }
+        assertThat(server.awaitNoClients(DEADLINE)).isTrue();
+      }
+      assertThat(collector.closes).hasSize(2_000).allSatisfy(reason -> assertThat(reason.isClean()).isTrue());
+      // A buffer per session left to the collector was 1 MiB each: now the same one or two serve them all.
+      assertThat(server.receiveBuffers().lent()).isZero();
+      assertThat(server.receiveBuffers().allocated()).isLessThanOrEqualTo(2);
+    }
+  }
+
   @Nested
   class HandlerErrors {
     @Test
