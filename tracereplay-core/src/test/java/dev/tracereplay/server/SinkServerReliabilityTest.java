@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracereplay.Deadline;
+import dev.tracereplay.FailingListener;
 import dev.tracereplay.RawClient;
 import dev.tracereplay.channel.PeerClosedException;
 import dev.tracereplay.channel.SeqPacketChannel;
@@ -289,54 +290,12 @@ class SinkServerReliabilityTest {
 
   @Nested
   class AcceptFailures {
-    /** A real listener whose accept fails with an Error from the n-th call on. */
-    private SeqPacketListener failingFrom(int call, UnixSeqPacketListener real) {
-      AtomicInteger calls = new AtomicInteger();
-      return new SeqPacketListener() {
-        @Override
-        public SeqPacketChannel accept() throws IOException {
-          if (calls.incrementAndGet() >= call) {
-            throw new OutOfMemoryError("Java heap space");
-          }
-          return real.accept();
-        }
-
-        @Override
-        public String address() {
-          return real.address();
-        }
-
-        @Override
-        public void close() throws IOException {
-          real.close();
-        }
-      };
-    }
-
     @Test
     void aTransientAcceptErrorIsRetriedAndTheServerGoesOn() throws Exception {
       Collector collector = new Collector();
       UnixSeqPacketListener real = UnixSeqPacketListener.bind(endpoint());
-      AtomicInteger calls = new AtomicInteger();
-      SeqPacketListener failsTwice = new SeqPacketListener() {
-        @Override
-        public SeqPacketChannel accept() throws IOException {
-          if (calls.incrementAndGet() <= 2) {
-            throw new OutOfMemoryError("Java heap space");
-          }
-          return real.accept();
-        }
-
-        @Override
-        public String address() {
-          return real.address();
-        }
-
-        @Override
-        public void close() throws IOException {
-          real.close();
-        }
-      };
+      SeqPacketListener failsTwice =
+          new FailingListener(real, call -> call <= 2 ? new OutOfMemoryError("Java heap space") : null);
       try (SinkServer server = SinkServer.builder(collector).listener(failsTwice)
           .acceptRetry(5, Duration.ofMillis(1)).start()) {
         sendWhole(endpoint());
@@ -350,7 +309,9 @@ class SinkServerReliabilityTest {
       Collector collector = new Collector();
       UnixSeqPacketListener real = UnixSeqPacketListener.bind(endpoint());
       AtomicReference<Throwable> told = new AtomicReference<>();
-      try (SinkServer server = SinkServer.builder(collector).listener(failingFrom(2, real))
+      SeqPacketListener failsFromTheSecond =
+          new FailingListener(real, call -> call >= 2 ? new OutOfMemoryError("Java heap space") : null);
+      try (SinkServer server = SinkServer.builder(collector).listener(failsFromTheSecond)
           .acceptRetry(5, Duration.ofMillis(1)).onFailure(told::set).start()) {
         sendWhole(endpoint());   // the first accept works
         assertLastClientWhole(collector);
@@ -359,33 +320,6 @@ class SinkServerReliabilityTest {
         assertThat(told.get().getMessage()).contains("stopped accepting", "5 times in a row",
             "OutOfMemoryError", endpoint().toString());
         assertThat(endpoint()).as("it no longer listens: the socket is gone").doesNotExist();
-      }
-    }
-
-    @Test
-    void aListenerClosedUnderTheServerStopsItAndSaysSo() throws Exception {
-      UnixSeqPacketListener real = UnixSeqPacketListener.bind(endpoint());
-      AtomicReference<Throwable> told = new AtomicReference<>();
-      try (SinkServer server = SinkServer.builder(new Collector()).listener(new SeqPacketListener() {
-        @Override
-        public SeqPacketChannel accept() throws IOException {
-          return real.accept();
-        }
-
-        @Override
-        public String address() {
-          return real.address();
-        }
-
-        @Override
-        public void close() throws IOException {
-          real.close();
-        }
-      }).onFailure(told::set).start()) {
-        real.close();
-        Deadline.await(DEADLINE, "the failure reported", () -> told.get() != null);
-        assertThat(server.failure()).isPresent();
-        assertThat(told.get().getMessage()).contains("stopped accepting");
       }
     }
   }
