@@ -251,7 +251,7 @@ final class ReplayRun implements Closeable {
     try {
       channel.send(Handshake.encode(version));
       channel.setReceiveTimeout(timeout);
-      ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE);
+      ByteBuffer answer = ByteBuffer.allocate(Handshake.MAX_SIZE + 1);
       int length = channel.receive(answer);
       if (length < 0) {
         if (handshakeFault) {
@@ -261,7 +261,7 @@ final class ReplayRun implements Closeable {
         throw new ReplayException(context + "the sink at " + endpoint + " closed the connection instead of"
             + " answering the handshake (an answer of version 0 is an empty packet and looks the same)", null, null);
       }
-      if (length >= Handshake.MAX_SIZE) {
+      if (Handshake.isTooBig(length)) {
         throw new ReplayException(context + "the sink at " + endpoint + " answered the handshake with a message"
             + " too big (" + length + " bytes or more)", null, null);
       }

@@ -8,6 +8,7 @@ import dev.tracereplay.record.Recording;
 import dev.tracereplay.record.RecordingDirectory;
 import dev.tracereplay.record.RecordingHandlerFactory;
 import dev.tracereplay.record.RecordingListener;
+import dev.tracereplay.server.ServerConfig;
 import dev.tracereplay.server.SinkServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +16,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The {@code save} server as a library: listens where runsc (or a replay) connects and records
@@ -62,7 +65,7 @@ public final class TraceRecorder implements AutoCloseable {
     return new Builder(outDir).listener(listener);
   }
 
-  /** Where clients connect. */
+  /** Where clients connect, for messages: the socket path, or the in-memory listener's name. */
   public String address() {
     return server.address();
   }
@@ -86,9 +89,46 @@ public final class TraceRecorder implements AutoCloseable {
     return server.awaitNoClients(timeout);
   }
 
-  /** Every recording started so far, open or closed, in the order the clients connected. */
+  /**
+   * The recordings open now and the most recent closed ones (up to
+   * {@value RecordingHandlerFactory#CLOSED_KEPT}), in the order the clients connected: a recorder
+   * that runs for months holds what its clients connected now need, not every session it saw.
+   */
   public List<Recording> recordings() {
     return recordings.recordings();
+  }
+
+  /** The recordings open now. */
+  public int openRecordings() {
+    return recordings.openRecordings();
+  }
+
+  /** The recordings started since the recorder started, closed ones included. */
+  public long recordingsStarted() {
+    return recordings.recordingsStarted();
+  }
+
+  /** The number of clients refused since the start (over a limit, a failed handshake, not admitted). */
+  public long refusedClients() {
+    return server.refusedClients();
+  }
+
+  /** The socket path clients connect to; empty for a recorder on a listener of its own. */
+  public Optional<Path> endpoint() {
+    return server.endpoint();
+  }
+
+  /** The server's settings. */
+  public ServerConfig config() {
+    return server.config();
+  }
+
+  /**
+   * Why the recorder stopped accepting clients by itself, or empty while it accepts; see
+   * {@link SinkServer#failure()}. Once set, nothing more will be recorded: stop and say so.
+   */
+  public Optional<Throwable> failure() {
+    return server.failure();
   }
 
   /**
@@ -100,35 +140,49 @@ public final class TraceRecorder implements AutoCloseable {
     server.close();
   }
 
-  /** Configures a {@link TraceRecorder}; every setting has gVisor's default or a safe one. */
+  /**
+   * Configures a {@link TraceRecorder}; every setting has gVisor's default or a safe one, and each
+   * is checked where it is set ({@link IllegalArgumentException} naming its limits). The server's
+   * settings are one {@link ServerConfig}, as {@link SinkServer.Builder}'s.
+   */
   public static final class Builder {
     private final Path outDir;
-    private final SinkServer.Builder server;
+    private Path endpoint;
+    private SeqPacketListener source;
+    private UnixSeqPacketListener.Options socketOptions = UnixSeqPacketListener.Options.defaults();
+    private ServerConfig config = ServerConfig.defaults().withName("recorder");
     private String prefix = "client-";
     private RecordingListener listener = new RecordingListener() {};
     private long maxBytesPerRecording;
     private int bufferSize = TraceFileWriter.DEFAULT_BUFFER_SIZE;
-    private int version = TraceConfig.CURRENT.version();
     private Set<PosixFilePermission> fileMode = TraceFileWriter.OWNER_ONLY;
+    private Consumer<Throwable> onFailure = failure -> { };
 
     private Builder(Path outDir) {
       this.outDir = Objects.requireNonNull(outDir, "outDir");
-      this.server = SinkServer.builder().name("recorder");
     }
 
     private Builder endpoint(Path endpoint) {
-      server.endpoint(endpoint);
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
       return this;
     }
 
     private Builder listener(SeqPacketListener source) {
-      server.listener(source);
+      this.source = Objects.requireNonNull(source, "listener");
       return this;
     }
 
-    /** The file name prefix (default {@code client-}): files are {@code <prefix><NNNN>}. */
+    /**
+     * The file name prefix (default {@code client-}): files are {@code <prefix><NNNN>}.
+     *
+     * @throws IllegalArgumentException unless a plain file name part ({@link RecordingDirectory#prefixProblem})
+     */
     public Builder prefix(String prefix) {
-      this.prefix = Objects.requireNonNull(prefix, "prefix");
+      String problem = RecordingDirectory.prefixProblem(Objects.requireNonNull(prefix, "prefix"));
+      if (problem != null) {
+        throw new IllegalArgumentException("the file name prefix " + problem);
+      }
+      this.prefix = prefix;
       return this;
     }
 
@@ -151,19 +205,35 @@ public final class TraceRecorder implements AutoCloseable {
       return this;
     }
 
-    /** The largest message accepted, in bytes (default 1 MiB); a larger one closes its client. */
+    /** Replaces the server's settings at once (its name included). */
+    public Builder config(ServerConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The largest message accepted, in bytes (default 1 MiB); see {@link ServerConfig#withMaxMessageSize}. */
     public Builder maxMessageSize(int bytes) {
-      server.maxMessageSize(bytes);
+      config = config.withMaxMessageSize(bytes);
       return this;
     }
 
-    /** How many clients may be recorded at once (default 256); more are refused. */
+    /** How many clients may be recorded at once (default 256); see {@link ServerConfig#withMaxClients}. */
     public Builder maxClients(int clients) {
-      server.maxClients(clients);
+      config = config.withMaxClients(clients);
       return this;
     }
 
-    /** The largest a recording may grow, in bytes; reaching it closes that client. 0: no limit. */
+    /** How many clients may be in their handshake at once (default 128); see {@link ServerConfig}. */
+    public Builder maxPendingHandshakes(int clients) {
+      config = config.withMaxPendingHandshakes(clients);
+      return this;
+    }
+
+    /**
+     * The largest a recording may grow, in bytes; reaching it closes that client. 0: no limit.
+     *
+     * @throws IllegalArgumentException when negative
+     */
     public Builder maxBytesPerRecording(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("maxBytesPerRecording must not be negative, was " + bytes);
@@ -174,32 +244,45 @@ public final class TraceRecorder implements AutoCloseable {
 
     /** Permissions and backlog of the socket file (default owner-only). */
     public Builder socketOptions(UnixSeqPacketListener.Options options) {
-      server.socketOptions(options);
+      this.socketOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 
-    /** How long a new client may take to send its handshake (default 30 s). */
+    /** How long a new client may take to send its handshake (default 5 s); see {@link ServerConfig}. */
     public Builder handshakeTimeout(Duration timeout) {
-      server.handshakeTimeout(timeout);
+      config = config.withHandshakeTimeout(timeout);
       return this;
     }
 
-    /** How long {@link TraceRecorder#close()} lets clients drain (default 10 s). */
+    /** How long {@link TraceRecorder#close()} lets clients drain (default 10 s); see {@link ServerConfig}. */
     public Builder closeGracePeriod(Duration period) {
-      server.closeGracePeriod(period);
+      config = config.withCloseGracePeriod(period);
       return this;
     }
 
-    /** Each recording's write buffer (default 256 KiB). */
+    /**
+     * Each recording's write buffer (default 256 KiB).
+     *
+     * @throws IllegalArgumentException unless {@value TraceFileWriter#MIN_BUFFER_SIZE} to
+     *     {@value RecordingHandlerFactory#MAX_BUFFER_SIZE} bytes
+     */
     public Builder bufferSize(int bytes) {
-      this.bufferSize = bytes;
+      this.bufferSize = RecordingHandlerFactory.checkBufferSize(bytes);
       return this;
     }
 
     /** The version the recorder announces and writes in each file's config (default 1). */
     public Builder handshakeVersion(int version) {
-      server.handshakeVersion(version);
-      this.version = version;
+      config = config.withHandshakeVersion(version);
+      return this;
+    }
+
+    /**
+     * Called once if the recorder stops accepting clients by itself (see {@link TraceRecorder#failure()}),
+     * e.g. to stop the program that runs it.
+     */
+    public Builder onFailure(Consumer<Throwable> onFailure) {
+      this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
       return this;
     }
 
@@ -210,10 +293,15 @@ public final class TraceRecorder implements AutoCloseable {
      */
     public TraceRecorder start() throws IOException {
       RecordingDirectory directory = new RecordingDirectory(outDir, prefix, fileMode);
-      RecordingHandlerFactory recordings = new RecordingHandlerFactory(directory, new TraceConfig(version),
-          listener, maxBytesPerRecording, bufferSize);
-      SinkServer sink = server.handlers(recordings).start();
-      return new TraceRecorder(sink, recordings, directory);
+      RecordingHandlerFactory recordings = new RecordingHandlerFactory(directory,
+          new TraceConfig(config.handshakeVersion()), listener, maxBytesPerRecording, bufferSize);
+      SinkServer.Builder server = SinkServer.builder(recordings).config(config).onFailure(onFailure);
+      if (source != null) {
+        server.listener(source);
+      } else {
+        server.endpoint(endpoint).socketOptions(socketOptions);
+      }
+      return new TraceRecorder(server.start(), recordings, directory);
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.tracereplay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.channel.PeerClosedException;
+import dev.tracereplay.channel.SeqPacketListener;
+import dev.tracereplay.channel.UnixSeqPacketListener;
 import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.record.Recording;
 import dev.tracereplay.server.CloseReason;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +85,24 @@ class TraceRecorderLimitsTest {
     byte[] packet = RawClient.message(0, 8);
     ByteBuffer.wrap(packet, 8, 8).putInt(client).putInt(message);
     return packet;
+  }
+
+  @Test
+  void aRecorderThatCanNoLongerAcceptSaysSoAndStopsListening() throws Exception {
+    UnixSeqPacketListener real = UnixSeqPacketListener.bind(endpoint());
+    SeqPacketListener closesUnderIt = new FailingListener(real, call -> null);
+    AtomicReference<Throwable> told = new AtomicReference<>();
+    try (TraceRecorder recorder = TraceRecorder.builder(closesUnderIt, out()).onFailure(told::set).start()) {
+      try (RawClient client = RawClient.connect(endpoint())) {
+        client.send(RawClient.message(1, 8));
+      }
+      real.close();
+      Deadline.await(DEADLINE, "the failure reported", () -> told.get() != null);
+      assertThat(recorder.failure()).containsSame(told.get());
+      assertThat(told.get().getMessage()).contains(endpoint().toString(), "stopped accepting", "no longer listens");
+      assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
+      assertThat(recorder.recordings()).singleElement().satisfies(r -> assertThat(r.messages()).isEqualTo(1));
+    }
   }
 
   @Test

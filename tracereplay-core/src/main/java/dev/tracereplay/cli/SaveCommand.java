@@ -12,8 +12,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,8 +49,11 @@ import picocli.CommandLine.Spec;
             + " 'tracereplay verify' and fixed by 'tracereplay repair'."},
     exitCodeList = {
         " 0:Stopped by SIGINT or SIGTERM; every recording was closed cleanly.",
-        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use, or --out is not a directory or is refused."})
+        ExitCodes.FAILURE_LINE + " E.g. the endpoint is in use, or --out is not a directory or is refused, or the"
+            + " server could no longer accept clients (it then stops listening, closes every recording and exits)."})
 final class SaveCommand implements Callable<Integer> {
+  /** What {@link StopSignals#await} returns when the recorder stopped accepting by itself. */
+  private static final String SERVER_FAILED = "server failure";
   /** How long the output may take to be written when save ends, if nobody reads it. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -122,7 +127,8 @@ final class SaveCommand implements Callable<Integer> {
 
   private int record(OutputQueue stdout, OutputQueue stderr) throws IOException {
     boolean outExisted = Files.exists(out, LinkOption.NOFOLLOW_LINKS);
-    try (StopSignals stop = StopSignals.register(); TraceRecorder recorder = startRecorder(stdout, outExisted)) {
+    try (StopSignals stop = StopSignals.register();
+        TraceRecorder recorder = startRecorder(stdout, outExisted, failure -> stop.stop(SERVER_FAILED))) {
       // Also close cleanly when the JVM ends another way (SIGHUP, or a signal we could not handle).
       Thread hook = new Thread(() -> {
         recorder.close();
@@ -137,9 +143,15 @@ final class SaveCommand implements Callable<Integer> {
         if (cause.equals("SIGINT")) {
           stdout.print("Ctrl-C pressed, stopping.\n");
         }
-        long open = recorder.recordings().stream().filter(Recording::isOpen).count();
-        stderr.print("Stopping (" + cause + "): closing " + open + " open recording(s).\n");
+        Optional<Throwable> failure = recorder.failure();
+        stderr.print("Stopping (" + (failure.isPresent() ? "the server failed" : cause) + "): closing "
+            + recorder.openRecordings() + " open recording(s).\n");
         recorder.close();
+        if (failure.isPresent()) {
+          // Never exit 0 ("every recording was closed cleanly") after a server that stopped recording.
+          throw new IOException(failure.get().getMessage() + ". Every recording made was closed; clients that"
+              + " connected after this were not recorded. Start save again", failure.get());
+        }
       } finally {
         removeShutdownHook(hook);
       }
@@ -147,9 +159,11 @@ final class SaveCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private TraceRecorder startRecorder(OutputQueue stdout, boolean outExisted) throws IOException {
+  private TraceRecorder startRecorder(OutputQueue stdout, boolean outExisted, Consumer<Throwable> onFailure)
+      throws IOException {
     try {
       return TraceRecorder.builder(endpoint, out)
+          .onFailure(onFailure)
           .prefix(prefix)
           .fileMode(fileMode)
           .socketOptions(socketOptions)
@@ -158,6 +172,11 @@ final class SaveCommand implements Callable<Integer> {
           .maxBytesPerRecording(maxBytesPerRecording)
           .listener(new GvisorLines(stdout))
           .start();
+    } catch (IllegalArgumentException e) {
+      if (!outExisted) {
+        deleteIfEmpty(out);
+      }
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       if (!outExisted) {
         deleteIfEmpty(out);   // a failed start leaves nothing behind

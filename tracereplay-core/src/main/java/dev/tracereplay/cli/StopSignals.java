@@ -80,7 +80,8 @@ final class StopSignals implements AutoCloseable {
     }
   }
 
-  private void stop(String why) {
+  /** Wakes this waiter as a signal would, e.g. when what the command runs failed; {@link #await} returns {@code why}. */
+  void stop(String why) {
     cause = why;
     stopped.countDown();
   }

@@ -35,6 +35,9 @@ public final class TraceFileWriter implements Closeable, Flushable {
   /** The default size of the write buffer. */
   public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
 
+  /** The smallest write buffer: room for a record's size prefix and a header-sized record. */
+  public static final int MIN_BUFFER_SIZE = 64;
+
   private final Path file;
   private final FileChannel channel;
   private static final ByteBuffer NO_BUFFER = ByteBuffer.allocate(0);
@@ -46,10 +49,10 @@ public final class TraceFileWriter implements Closeable, Flushable {
   private long writtenBytes;
   private boolean closed;
 
-  private TraceFileWriter(Path file, FileChannel channel, int bufferSize) {
+  private TraceFileWriter(Path file, FileChannel channel, ByteBuffer buffer) {
     this.file = file;
     this.channel = channel;
-    this.buffer = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+    this.buffer = buffer.clear().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Creates a new trace file with the default buffer size; see {@link #create(Path, TraceConfig, int)}. */
@@ -79,9 +82,32 @@ public final class TraceFileWriter implements Closeable, Flushable {
    */
   public static TraceFileWriter create(Path file, TraceConfig config, int bufferSize,
       Set<PosixFilePermission> permissions) throws IOException {
-    if (bufferSize < 64) {
-      throw new IllegalArgumentException("bufferSize must be at least 64 bytes, was " + bufferSize);
+    checkBufferSize(bufferSize);
+    return create(file, config, null, bufferSize, permissions);
+  }
+
+  /**
+   * As {@link #create(Path, TraceConfig, int, Set)}, writing through the caller's buffer instead of
+   * one of its own: a server reuses its clients' write buffers rather than leave one per recording
+   * to the garbage collector. The writer lets go of the buffer when closed (also when creating the
+   * file fails); from then on the caller may reuse it.
+   *
+   * @param buffer a direct buffer of at least 64 bytes, used by nothing else while the writer is open
+   */
+  public static TraceFileWriter create(Path file, TraceConfig config, ByteBuffer buffer,
+      Set<PosixFilePermission> permissions) throws IOException {
+    checkBufferSize(buffer.capacity());
+    return create(file, config, buffer, buffer.capacity(), permissions);
+  }
+
+  private static void checkBufferSize(int bufferSize) {
+    if (bufferSize < MIN_BUFFER_SIZE) {
+      throw new IllegalArgumentException("bufferSize must be at least " + MIN_BUFFER_SIZE + " bytes, was " + bufferSize);
     }
+  }
+
+  private static TraceFileWriter create(Path file, TraceConfig config, ByteBuffer lent, int bufferSize,
+      Set<PosixFilePermission> permissions) throws IOException {
     // The umask can only take permissions away: created with these, then set to exactly these.
     FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(permissions));
@@ -89,7 +115,8 @@ public final class TraceFileWriter implements Closeable, Flushable {
     try {
       Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setPermissions(permissions);
-      TraceFileWriter writer = new TraceFileWriter(file, channel, bufferSize);
+      TraceFileWriter writer = new TraceFileWriter(file, channel,
+          lent != null ? lent : ByteBuffer.allocateDirect(bufferSize));
       writer.writeHeader(config);
       created = true;
       return writer;
@@ -172,8 +199,8 @@ public final class TraceFileWriter implements Closeable, Flushable {
       flush();
     } finally {
       closed = true;
-      // Closed writers are kept (a recorder lists every recording it made): holding on to the
-      // direct buffer here kept 256 KiB per recording for good, until direct memory ran out.
+      // A closed writer may be kept a long time: holding on to its direct buffer kept 256 KiB per
+      // recording, until direct memory ran out; and a lent buffer is its owner's again.
       buffer = NO_BUFFER;
       channel.close();
     }

@@ -116,10 +116,27 @@ public final class RecordingDirectory {
    * @throws IOException when the directory is not writable or full (the message names the path)
    */
   public TraceFileWriter createNext(TraceConfig config, int bufferSize) throws IOException {
+    return createNext(file -> TraceFileWriter.create(file, config, bufferSize, fileMode));
+  }
+
+  /**
+   * As {@link #createNext(TraceConfig, int)}, the writer writing through the caller's buffer (see
+   * {@link TraceFileWriter#create(Path, TraceConfig, java.nio.ByteBuffer, Set)}); when this throws,
+   * the buffer is the caller's again.
+   */
+  public TraceFileWriter createNext(TraceConfig config, java.nio.ByteBuffer buffer) throws IOException {
+    return createNext(file -> TraceFileWriter.create(file, config, buffer, fileMode));
+  }
+
+  private interface Creator {
+    TraceFileWriter create(Path file) throws IOException;
+  }
+
+  private TraceFileWriter createNext(Creator creator) throws IOException {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Path file = directory.resolve(String.format("%s%04d", prefix, nextNumber()));
       try {
-        return TraceFileWriter.create(file, config, bufferSize, fileMode);
+        return creator.create(file);
       } catch (FileAlreadyExistsException taken) {
         // Another recorder (or anything else) got there first: try the next number.
       }

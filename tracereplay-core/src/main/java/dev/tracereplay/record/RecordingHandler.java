@@ -7,6 +7,7 @@ import dev.tracereplay.server.CloseReason;
 import dev.tracereplay.server.LimitReachedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +22,25 @@ final class RecordingHandler implements ClientHandler {
   private final TraceFileWriter writer;
   private final RecordingListener listener;
   private final long maxBytes;
+  private final BiConsumer<RecordingHandler, Recording> onClosed;
+  private final ByteBuffer buffer;
   private volatile long messages;
   private volatile long bytes;
   private volatile CloseReason closeReason;
 
-  RecordingHandler(long clientId, TraceFileWriter writer, RecordingListener listener, long maxBytes) {
+  /**
+   * @param buffer the write buffer lent to the writer, given back through {@code onClosed} once
+   *     the writer is closed
+   * @param onClosed told once the writer is closed, before the listener
+   */
+  RecordingHandler(long clientId, TraceFileWriter writer, ByteBuffer buffer, RecordingListener listener,
+      long maxBytes, BiConsumer<RecordingHandler, Recording> onClosed) {
     this.clientId = clientId;
     this.writer = writer;
+    this.buffer = buffer;
     this.listener = listener;
     this.maxBytes = maxBytes;
+    this.onClosed = onClosed;
     this.bytes = writer.size();
   }
 
@@ -75,7 +86,14 @@ final class RecordingHandler implements ClientHandler {
     messages = writer.recordCount();
     bytes = writer.size();
     closeReason = reason;
-    listener.clientClosed(snapshot());
+    Recording recording = snapshot();
+    onClosed.accept(this, recording);
+    listener.clientClosed(recording);
+  }
+
+  /** The write buffer lent to the writer: the owner's again once the writer is closed. */
+  ByteBuffer buffer() {
+    return buffer;
   }
 
   Recording snapshot() {

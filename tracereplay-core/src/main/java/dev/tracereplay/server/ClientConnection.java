@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * receives, checks and hands packets to the client's handler, and the close. The loop's only work
  * besides receiving is the header check, so that the socket is drained as fast as the handler
  * allows (runsc drops points when it is not).
+ *
+ * <p>Whatever happens on this thread ends with the connection closed, its buffer given back and
+ * the server told: an {@link Error} from the handler (a {@link StackOverflowError} on a hostile
+ * payload, an {@link OutOfMemoryError}) closes this client with the reason logged and passed to
+ * {@code onClose}, as an exception does; only an error that means the JVM itself is broken
+ * ({@link #isVmDeath}) is passed on after that, to the thread's uncaught-exception handler.
  */
 final class ClientConnection implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SinkServer.class);
@@ -24,9 +30,9 @@ final class ClientConnection implements Runnable {
    * How long a client sends nothing before its handler's {@code onIdle}. A pause is noticed by a
    * receive timeout rather than by polling for an empty queue: a receiver faster than its sender
    * finds the queue empty after nearly every packet, and paid there a non-blocking receive, the
-   * switches to non-blocking mode and back and a flush for each one (over 7 us of CPU per
-   * message at 50,000 msg/s, see bench/README.md); now a steady stream costs one blocking receive
-   * per packet, and an idle client is flushed this long after its last packet.
+   * switches to non-blocking mode and back and a flush for each one (see bench/README.md); now a
+   * steady stream costs one blocking receive per packet, and an idle client is flushed this long
+   * after its last packet.
    *
    * <p>20 ms rather than less: before JDK 22 a receive timeout and the end of stream both read as
    * -1, and the kernel may expire a timeout up to one clock tick (up to 10 ms) early, so only a
@@ -35,13 +41,45 @@ final class ClientConnection implements Runnable {
    */
   static final Duration IDLE_DELAY = Duration.ofMillis(20);
 
-  private final SinkServer server;
+  /** What a connection needs of its server: its settings, and where to report what it does. */
+  interface Context {
+    ServerConfig config();
+
+    /** The server's address, for messages and {@link ClientInfo}. */
+    String address();
+
+    ClientHandlerFactory handlers();
+
+    /** The receive buffers, of {@code maxMessageSize + 1} bytes. */
+    DirectBufferPool receiveBuffers();
+
+    boolean isClosing();
+
+    /**
+     * The client completed its handshake: counts it among the recording clients, or says why
+     * not (the limit is reached) and counts it as refused.
+     *
+     * @return null when admitted
+     */
+    String startRecording(ClientConnection client);
+
+    /** The client was refused before it was answered (the reason is logged by the server). */
+    void refused(ClientConnection client, String why);
+
+    /** The connection is closed and its thread about to end. */
+    void removed(ClientConnection client);
+  }
+
+  private final Context server;
   private final SeqPacketChannel channel;
   private final long id;
   private volatile boolean stopRequested;
+  /** Messages handed to the handler and taken by it (a refused one is not counted). */
   private long messages;
+  /** Set by the server under its lock once this client counts among the recording ones. */
+  boolean recording;
 
-  ClientConnection(SinkServer server, SeqPacketChannel channel, long id) {
+  ClientConnection(Context server, SeqPacketChannel channel, long id) {
     this.server = server;
     this.channel = channel;
     this.id = id;
@@ -53,16 +91,43 @@ final class ClientConnection implements Runnable {
 
   @Override
   public void run() {
+    ByteBuffer packet = null;
+    ClientHandler handler = null;
     try {
-      ClientHandler handler = handshake();
+      int version = handshake();
+      if (version == 0) {
+        return;
+      }
+      packet = receiveBuffer();
+      if (packet == null) {
+        return;
+      }
+      handler = newHandler(version);
+      if (handler == null || !answer(handler)) {
+        return;
+      }
+      CloseReason reason = receiveLoop(handler, packet);
+      SinkServer.closeQuietly(channel);
+      report(reason);
+      ClientHandler closing = handler;
+      handler = null;
+      closeHandler(closing, reason);
+    } catch (Throwable e) {
+      // The JVM failing (isVmDeath), or a bug here: close what can be closed and say so, never end silently.
+      SinkServer.closeQuietly(channel);
+      log.error("{}: serving the client failed; closing it", this, e);
       if (handler != null) {
-        CloseReason reason = receiveLoop(handler);
-        SinkServer.closeQuietly(channel);
-        report(reason);
+        CloseReason reason = end(CloseReason.Kind.HANDLER_FAILED, "serving the client failed: " + e, e);
         closeHandler(handler, reason);
+      }
+      if (isVmDeath(e)) {
+        throw e;
       }
     } finally {
       SinkServer.closeQuietly(channel);
+      if (packet != null) {
+        server.receiveBuffers().give(packet);
+      }
       server.removed(this);
     }
   }
@@ -82,60 +147,93 @@ final class ClientConnection implements Runnable {
     SinkServer.closeQuietly(channel);
   }
 
-  /** Reads the client's handshake, creates its handler and answers; null when the client is refused. */
-  private ClientHandler handshake() {
-    SinkServer.Limits limits = server.limits();
-    ByteBuffer packet = ByteBuffer.allocate(limits.maxHandshakeSize() + 1);
-    int version;
+  /**
+   * Reads the client's handshake; returns its version, or 0 when the client was refused (version
+   * 0 is never served).
+   */
+  private int handshake() {
+    ServerConfig config = server.config();
+    ByteBuffer packet = ByteBuffer.allocate(config.maxHandshakeSize() + 1);
     try {
-      channel.setReceiveTimeout(limits.handshakeTimeout());
+      channel.setReceiveTimeout(config.handshakeTimeout());
       int length = channel.receive(packet);
       if (length < 0) {
-        log.info("{}: the client closed the connection during the handshake (a version-0 handshake"
-            + " is an empty packet and reads the same way)", this);
-        return null;
+        return refuse("it closed the connection during the handshake (a version-0 handshake is an empty packet"
+            + " and reads the same way)");
       }
-      if (length > limits.maxHandshakeSize()) {
-        log.warn("{}: handshake message too big (over {} bytes); closing the client", this,
-            limits.maxHandshakeSize());
-        return null;
+      if (length > config.maxHandshakeSize()) {
+        return refuse("its handshake is over the " + config.maxHandshakeSize() + "-byte limit (maxHandshakeSize)");
       }
-      version = Handshake.decode(packet.flip());
+      int version = Handshake.decode(packet.flip());
       if (!Handshake.isSupported(version)) {
-        log.warn("{}: the client has unsupported version {} (the minimum is {}); closing it", this,
-            Integer.toUnsignedString(version), Handshake.MIN_SUPPORTED_VERSION);
-        return null;
+        return refuse("it has the unsupported version " + Integer.toUnsignedString(version) + " (the minimum is "
+            + Handshake.MIN_SUPPORTED_VERSION + ")");
       }
       channel.setReceiveTimeout(IDLE_DELAY);
+      return version;
+    } catch (SocketTimeoutException e) {
+      return refuse("it sent no handshake within " + config.handshakeTimeout().toMillis() + " ms (handshakeTimeout)");
     } catch (HandshakeException e) {
-      log.warn("{}: bad handshake: {}; closing the client", this, e.getMessage());
-      return null;
+      return refuse("bad handshake: " + e.getMessage());
     } catch (IOException e) {
-      log.warn("{}: reading the handshake failed: {}; closing the client", this, e.toString());
+      return refuse("reading its handshake failed: " + e);
+    }
+  }
+
+  /**
+   * The buffer packets are received into, taken before the client is counted or its handler
+   * created: a client that cannot have one leaves nothing behind (no file, no descriptor).
+   */
+  private ByteBuffer receiveBuffer() {
+    String full = server.startRecording(this);
+    if (full != null) {
+      refuse(full);
       return null;
     }
-    ClientHandler handler;
     try {
-      handler = server.handlers().newClient(new ClientInfo(id, version, server.address()));
-    } catch (IOException | RuntimeException e) {
-      log.warn("{}: refused by its handler: {}", this, e.toString(), e instanceof RuntimeException ? e : null);
+      return server.receiveBuffers().take();
+    } catch (IOException e) {
+      refuse("no receive buffer: " + e.getMessage());
       return null;
     }
+  }
+
+  /** The client's handler from the factory, or null when the factory refused the client. */
+  private ClientHandler newHandler(int version) {
     try {
-      channel.send(Handshake.encode(server.version()));
+      return server.handlers().newClient(new ClientInfo(id, version, server.address()));
+    } catch (Throwable e) {
+      passOnVmDeath(e);
+      if (e instanceof RuntimeException || e instanceof Error) {
+        log.error("{}: the handler factory threw", this, e);
+      }
+      refuse("its handler could not be created: " + e);
+      return null;
+    }
+  }
+
+  /** Sends the handshake answer; false (the handler closed) when that failed. */
+  private boolean answer(ClientHandler handler) {
+    try {
+      channel.send(Handshake.encode(server.config().handshakeVersion()));
+      return true;
     } catch (IOException e) {
       CloseReason reason = new CloseReason(CloseReason.Kind.RECEIVE_FAILED,
           "sending the handshake answer failed: " + e, 0, e);
       report(reason);
       closeHandler(handler, reason);
-      return null;
+      return false;
     }
-    return handler;
   }
 
-  private CloseReason receiveLoop(ClientHandler handler) {
-    int limit = server.limits().maxMessageSize();
-    ByteBuffer packet = ByteBuffer.allocateDirect(limit + 1);
+  private int refuse(String why) {
+    SinkServer.closeQuietly(channel);
+    server.refused(this, why);
+    return 0;
+  }
+
+  private CloseReason receiveLoop(ClientHandler handler, ByteBuffer packet) {
+    int limit = server.config().maxMessageSize();
     while (true) {
       int length;
       try {
@@ -159,9 +257,7 @@ final class ClientConnection implements Runnable {
         return end(CloseReason.Kind.RECEIVE_FAILED, "receiving failed: " + e, e);
       }
       if (length < 0) {
-        return stopRequested
-            ? end(CloseReason.Kind.SERVER_CLOSED, "the server was closed", null)
-            : end(CloseReason.Kind.PEER_CLOSED, "the client closed the connection", null);
+        return endOfStream(packet);
       }
       if (length > limit) {
         return end(CloseReason.Kind.MALFORMED, "message " + (messages + 1) + " is over the "
@@ -172,32 +268,77 @@ final class ClientConnection implements Runnable {
       if (problem != null) {
         return end(CloseReason.Kind.MALFORMED, "message " + (messages + 1) + " is malformed: " + problem, null);
       }
-      messages++;
       try {
         handler.onMessage(packet);
-      } catch (IOException | RuntimeException e) {
-        return handlerFailed("handling message " + messages, e);
+      } catch (Throwable e) {
+        return handlerFailed("handling message " + (messages + 1), e);
       }
+      messages++;
     }
+  }
+
+  /**
+   * A receive read the end of stream, which is also how an empty packet reads: the client closed,
+   * unless it is still there. A closed peer reads as the end again at once; a client that sent an
+   * empty packet (no runsc does) is still connected, and its next receive waits.
+   */
+  private CloseReason endOfStream(ByteBuffer packet) {
+    if (stopRequested) {
+      return end(CloseReason.Kind.SERVER_CLOSED, "the server was closed", null);
+    }
+    boolean stillConnected;
+    try {
+      channel.setReceiveTimeout(IDLE_DELAY);
+      packet.clear();
+      stillConnected = channel.receive(packet) >= 0;
+    } catch (SocketTimeoutException waiting) {
+      stillConnected = true;
+    } catch (IOException gone) {
+      stillConnected = false;
+    }
+    if (stillConnected && !stopRequested) {
+      return end(CloseReason.Kind.MALFORMED, "message " + (messages + 1) + " is an empty packet (0 bytes), which"
+          + " is no message", null);
+    }
+    return stopRequested
+        ? end(CloseReason.Kind.SERVER_CLOSED, "the server was closed", null)
+        : end(CloseReason.Kind.PEER_CLOSED, "the client closed the connection", null);
   }
 
   private CloseReason idle(ClientHandler handler) {
     try {
       handler.onIdle();
       return null;
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       return handlerFailed("flushing after message " + messages, e);
     }
   }
 
-  private CloseReason handlerFailed(String what, Exception e) {
+  private CloseReason handlerFailed(String what, Throwable e) {
+    passOnVmDeath(e);
     if (e instanceof LimitReachedException) {
       return end(CloseReason.Kind.LIMIT_REACHED, e.getMessage(), e);
     }
-    if (e instanceof RuntimeException) {
+    if (!(e instanceof IOException)) {
+      // A bug or a hostile input got the better of the handler (e.g. a StackOverflowError): say where.
       log.error("{}: the handler threw while {}", this, what, e);
     }
     return end(CloseReason.Kind.HANDLER_FAILED, what + " failed: " + e, e);
+  }
+
+  /**
+   * Whether an error means the JVM itself is broken ({@link InternalError}, {@link UnknownError}),
+   * rather than one client's work failing: a {@link StackOverflowError} unwinds only that client's
+   * stack, and an {@link OutOfMemoryError} frees what that client held once it is closed.
+   */
+  static boolean isVmDeath(Throwable e) {
+    return e instanceof VirtualMachineError && !(e instanceof StackOverflowError) && !(e instanceof OutOfMemoryError);
+  }
+
+  private static void passOnVmDeath(Throwable e) {
+    if (isVmDeath(e)) {
+      throw (VirtualMachineError) e;
+    }
   }
 
   private CloseReason end(CloseReason.Kind kind, String detail, Throwable error) {
@@ -206,7 +347,7 @@ final class ClientConnection implements Runnable {
 
   private void report(CloseReason reason) {
     switch (reason.kind()) {
-      case PEER_CLOSED, SERVER_CLOSED -> log.debug("{}: {} after {} messages", this, reason.detail(), messages);
+      case PEER_CLOSED, SERVER_CLOSED -> log.debug("{}: {} after {} messages", this, reason.detail(), reason.messages());
       default -> log.warn("{}: closing the client after {} messages: {}", this, reason.messages(), reason.detail());
     }
   }
@@ -214,7 +355,8 @@ final class ClientConnection implements Runnable {
   private void closeHandler(ClientHandler handler, CloseReason reason) {
     try {
       handler.onClose(reason);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      passOnVmDeath(e);
       log.error("{}: the handler threw in onClose", this, e);
     }
   }

@@ -3,18 +3,22 @@ package dev.tracereplay.server;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.SeqPacketListener;
 import dev.tracereplay.channel.UnixSeqPacketListener;
-import dev.tracereplay.file.TraceFormat;
-import dev.tracereplay.wire.Handshake;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,16 @@ import org.slf4j.LoggerFactory;
  * <p>Each client is served by a thread of its own, so one slow or stuck client never delays
  * another. A client that breaks the protocol (a malformed or oversized packet, a bad handshake) is
  * closed with a logged reason; its handler keeps what it received before, and no other client is
- * affected. Clients beyond {@link Builder#maxClients} are refused at once with a log line.
+ * affected. A client counts toward {@link ServerConfig#maxClients} once its handshake is read;
+ * until then toward {@link ServerConfig#maxPendingHandshakes}, for at most the handshake timeout,
+ * so that connections that never send a handshake cannot lock recording clients out. Clients beyond
+ * either limit are refused at once; refusals are counted and logged at most once per interval.
+ *
+ * <p>A client that cannot be admitted (no thread can be started for it, no buffer had, its
+ * handler not created) is refused, and the server goes on. A server that can no longer accept at
+ * all (its listener closed under it, accept failing persistently) says so, stops listening and
+ * reports it through {@link #failure()} and {@link Builder#onFailure}: it never listens without
+ * serving.
  *
  * <p>Thread-safe. {@link #close()} stops accepting, lets every client's queued packets be
  * received, then closes the connections and waits for the handlers' {@code onClose}.
@@ -43,30 +56,43 @@ import org.slf4j.LoggerFactory;
 public final class SinkServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkServer.class);
 
+  /** Returned receive buffers kept for reuse, beyond which they are let go. */
+  static final int IDLE_BUFFERS = 16;
+
   private final SeqPacketListener listener;
+  private final Path endpoint;
   private final ClientHandlerFactory handlers;
-  private final Limits limits;
-  private final int version;
-  private final String name;
-  private final Duration closeGracePeriod;
+  private final ServerConfig config;
+  private final ThreadFactory threads;
+  private final DirectBufferPool receiveBuffers;
+  private final AcceptRetry acceptRetry;
+  private final Consumer<Throwable> onFailure;
+  private final RefusalLog refusals;
   private final Thread acceptThread;
+  private final Context context = new Context();
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition clientsChanged = lock.newCondition();
-  private final List<ClientConnection> clients = new ArrayList<>();
+  private final Set<ClientConnection> clients = new LinkedHashSet<>();
+  private int recordingClients;
+  private final AtomicLong ids = new AtomicLong();
   private final AtomicLong acceptedClients = new AtomicLong();
   private volatile boolean closing;
+  private volatile Throwable failure;
   private boolean closed;
 
   private SinkServer(Builder builder, SeqPacketListener listener) {
     this.listener = listener;
+    this.endpoint = builder.listener == null ? builder.endpoint : null;
     this.handlers = builder.handlers;
-    this.limits = new Limits(builder.maxMessageSize, builder.maxHandshakeSize, builder.maxClients,
-        builder.handshakeTimeout);
-    this.version = builder.version;
-    this.name = builder.name;
-    this.closeGracePeriod = builder.closeGracePeriod;
-    this.acceptThread = new Thread(this::acceptLoop, "tracereplay-" + name + "-accept");
+    this.config = builder.config;
+    this.threads = builder.threads;
+    this.receiveBuffers = builder.receiveBuffers != null ? builder.receiveBuffers
+        : new DirectBufferPool(config.maxMessageSize() + 1, IDLE_BUFFERS);
+    this.acceptRetry = builder.acceptRetry;
+    this.onFailure = builder.onFailure;
+    this.refusals = new RefusalLog(log, listener.address(), builder.refusalLogInterval, System::nanoTime);
+    this.acceptThread = new Thread(this::acceptLoop, "tracereplay-" + config.name() + "-accept");
     this.acceptThread.setDaemon(true);
   }
 
@@ -80,9 +106,19 @@ public final class SinkServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** Where clients connect: the socket path, or the in-memory listener's name. */
+  /** Where clients connect, for messages: the socket path, or the in-memory listener's name. */
   public String address() {
     return listener.address();
+  }
+
+  /** The socket path clients connect to; empty for a server on a listener given by {@link Builder#listener}. */
+  public Optional<Path> endpoint() {
+    return Optional.ofNullable(endpoint);
+  }
+
+  /** The settings the server runs with. */
+  public ServerConfig config() {
+    return config;
   }
 
   /** The number of clients connected now (including those still in their handshake). */
@@ -95,9 +131,35 @@ public final class SinkServer implements AutoCloseable {
     }
   }
 
+  /** The number of clients connected now that are past their handshake. */
+  public int recordingClients() {
+    lock.lock();
+    try {
+      return recordingClients;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The number of clients accepted since the start (refused ones not counted). */
   public long acceptedClients() {
     return acceptedClients.get();
+  }
+
+  /**
+   * The number of clients refused since the start: over a limit, failing their handshake, or not
+   * admitted (no thread, no buffer, refused by the handler factory).
+   */
+  public long refusedClients() {
+    return refusals.total();
+  }
+
+  /**
+   * Why the server stopped accepting by itself, or empty while it accepts (or was closed). Once
+   * set, the server no longer listens; clients connected before are still served until closed.
+   */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /**
@@ -137,64 +199,109 @@ public final class SinkServer implements AutoCloseable {
       closed = true;
       closing = true;
       open = new ArrayList<>(clients);
+      clientsChanged.signalAll();
     } finally {
       lock.unlock();
     }
+    closeListener();
+    for (ClientConnection client : open) {
+      client.stopReceiving();
+    }
+    Duration grace = config.closeGracePeriod();
+    try {
+      if (!awaitNoClients(grace)) {
+        log.warn("{} client(s) still connected {} ms after close(); closing them now",
+            activeClients(), grace.toMillis());
+        for (ClientConnection client : open) {
+          client.forceClose();
+        }
+        awaitNoClients(grace);
+      }
+      acceptThread.join(Math.max(1, grace.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    refusals.flush();
+  }
+
+  private void closeListener() {
     try {
       listener.close();
     } catch (IOException e) {
       log.warn("Closing the listener on {} failed: {}", address(), e.toString());
     }
-    for (ClientConnection client : open) {
-      client.stopReceiving();
-    }
-    try {
-      if (!awaitNoClients(closeGracePeriod)) {
-        log.warn("{} client(s) still connected {} ms after close(); closing them now",
-            activeClients(), closeGracePeriod.toMillis());
-        for (ClientConnection client : open) {
-          client.forceClose();
-        }
-        awaitNoClients(closeGracePeriod);
-      }
-      acceptThread.join(closeGracePeriod.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
-  boolean isClosing() {
-    return closing;
+  /** Lines the refusal log has written, for tests. */
+  long refusalLogLines() {
+    return refusals.lines();
   }
 
-  int version() {
-    return version;
-  }
-
-  Limits limits() {
-    return limits;
-  }
-
-  ClientHandlerFactory handlers() {
-    return handlers;
+  DirectBufferPool receiveBuffers() {
+    return receiveBuffers;
   }
 
   private void acceptLoop() {
-    while (!closing) {
-      SeqPacketChannel channel;
-      try {
-        channel = listener.accept();
-      } catch (ClosedChannelException e) {
-        break;
-      } catch (IOException e) {
-        if (closing) {
-          break;
+    int failures = 0;
+    try {
+      while (!closing) {
+        SeqPacketChannel channel;
+        try {
+          channel = listener.accept();
+        } catch (ClosedChannelException e) {
+          if (!closing) {
+            stopAccepting("its listening socket was closed under it", e);
+          }
+          return;
+        } catch (Throwable e) {
+          // E.g. no file descriptor left (it comes back as clients close), or an Error in accept.
+          if (closing) {
+            return;
+          }
+          if (ClientConnection.isVmDeath(e)) {
+            throw (VirtualMachineError) e;
+          }
+          failures++;
+          if (failures >= acceptRetry.limit()) {
+            stopAccepting("accepting failed " + failures + " times in a row, "
+                + acceptRetry.pause().toMillis() + " ms apart, the last time with " + e, e);
+            return;
+          }
+          if (failures == 1 || Long.bitCount(failures) == 1) {   // 1, 2, 4, 8, ...: a persisting failure is not a flood
+            log.warn("Accepting a client on {} failed ({} time(s) in a row; after {} the server stops): {}",
+                address(), failures, acceptRetry.limit(), e.toString());
+          }
+          pauseAfterAcceptFailure();
+          continue;
         }
-        log.warn("Accepting a client on {} failed: {}", address(), e.toString());
-        pauseAfterAcceptFailure();
-        continue;
+        failures = 0;
+        admit(channel);
       }
-      admit(channel);
+    } catch (Throwable e) {
+      stopAccepting("its accept loop failed with " + e, e);
+      if (ClientConnection.isVmDeath(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** The server cannot accept any more: says so once, stops listening, and tells who asked to know. */
+  private void stopAccepting(String why, Throwable cause) {
+    IOException stopped = new IOException("the server on " + address() + " stopped accepting clients: " + why
+        + "; it no longer listens (clients connected before are still served until it is closed)", cause);
+    failure = stopped;
+    log.error("{}", stopped.getMessage(), cause);
+    closeListener();
+    lock.lock();
+    try {
+      clientsChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      onFailure.accept(stopped);
+    } catch (RuntimeException e) {
+      log.error("The server's failure listener threw", e);
     }
   }
 
@@ -206,7 +313,7 @@ public final class SinkServer implements AutoCloseable {
     lock.lock();
     try {
       if (!closing) {
-        clientsChanged.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        clientsChanged.await(acceptRetry.pause().toNanos(), TimeUnit.NANOSECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -215,38 +322,41 @@ public final class SinkServer implements AutoCloseable {
     }
   }
 
+  /** Starts serving a new connection, or refuses it; never throws. */
   private void admit(SeqPacketChannel channel) {
     ClientConnection client;
     lock.lock();
     try {
-      if (closing || clients.size() >= limits.maxClients()) {
-        refuse(channel, closing ? "the server is closing"
-            : clients.size() + " clients are connected, the limit (maxClients) is " + limits.maxClients());
+      int pending = clients.size() - recordingClients;
+      String full = closing ? "the server is closing"
+          : pending >= config.maxPendingHandshakes() ? pending + " clients are in their handshake, the limit"
+              + " (maxPendingHandshakes) is " + config.maxPendingHandshakes()
+          : null;
+      client = new ClientConnection(context, channel, ids.incrementAndGet());
+      if (full != null) {
+        closeQuietly(channel);
+        refusals.refused(client.toString(), full);
         return;
       }
-      client = new ClientConnection(this, channel, acceptedClients.incrementAndGet());
       clients.add(client);
       clientsChanged.signalAll();
     } finally {
       lock.unlock();
     }
-    Thread thread = new Thread(client, "tracereplay-" + name + "-client-" + client.id());
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void refuse(SeqPacketChannel channel, String why) {
-    log.warn("Refused a client on {}: {}", address(), why);
-    closeQuietly(channel);
-  }
-
-  void removed(ClientConnection client) {
-    lock.lock();
     try {
-      clients.remove(client);
-      clientsChanged.signalAll();
-    } finally {
-      lock.unlock();
+      Thread thread = threads.newThread(client);
+      thread.setName("tracereplay-" + config.name() + "-client-" + client.id());
+      thread.setDaemon(true);
+      thread.start();
+      acceptedClients.incrementAndGet();
+    } catch (Throwable e) {
+      // E.g. "OutOfMemoryError: unable to create native thread" under a task limit: this client only.
+      closeQuietly(channel);
+      context.removed(client);
+      refusals.refused(client.toString(), "no thread could be started to serve it: " + e);
+      if (ClientConnection.isVmDeath(e)) {
+        throw e;
+      }
     }
   }
 
@@ -258,22 +368,88 @@ public final class SinkServer implements AutoCloseable {
     }
   }
 
-  /** The limits every client is held to. */
-  record Limits(int maxMessageSize, int maxHandshakeSize, int maxClients, Duration handshakeTimeout) {}
+  /** What each connection sees of the server. */
+  private final class Context implements ClientConnection.Context {
+    @Override
+    public ServerConfig config() {
+      return config;
+    }
 
-  /** Configures and starts a {@link SinkServer}; every setting has a default. */
+    @Override
+    public String address() {
+      return SinkServer.this.address();
+    }
+
+    @Override
+    public ClientHandlerFactory handlers() {
+      return handlers;
+    }
+
+    @Override
+    public DirectBufferPool receiveBuffers() {
+      return receiveBuffers;
+    }
+
+    @Override
+    public boolean isClosing() {
+      return closing;
+    }
+
+    @Override
+    public String startRecording(ClientConnection client) {
+      lock.lock();
+      try {
+        if (closing) {
+          return "the server is closing";
+        }
+        if (recordingClients >= config.maxClients()) {
+          return recordingClients + " clients are being recorded, the limit (maxClients) is " + config.maxClients();
+        }
+        recordingClients++;
+        client.recording = true;
+        return null;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void refused(ClientConnection client, String why) {
+      refusals.refused(client.toString(), why);
+    }
+
+    @Override
+    public void removed(ClientConnection client) {
+      lock.lock();
+      try {
+        if (clients.remove(client) && client.recording) {
+          recordingClients--;
+        }
+        clientsChanged.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** How often accepting may fail in a row, and how long to wait after each failure. */
+  record AcceptRetry(int limit, Duration pause) {
+    /** About a minute of failures in a row: longer than a descriptor shortage under a flood lasts. */
+    static final AcceptRetry DEFAULT = new AcceptRetry(600, Duration.ofMillis(100));
+  }
+
+  /** Configures and starts a {@link SinkServer}; every setting has a default (see {@link ServerConfig#defaults()}). */
   public static final class Builder {
     private ClientHandlerFactory handlers;
     private Path endpoint;
     private SeqPacketListener listener;
     private UnixSeqPacketListener.Options socketOptions = UnixSeqPacketListener.Options.defaults();
-    private int version = Handshake.CURRENT_VERSION;
-    private int maxMessageSize = TraceFormat.DEFAULT_MAX_RECORD_SIZE;
-    private int maxHandshakeSize = Handshake.MAX_SIZE;
-    private int maxClients = 256;
-    private Duration handshakeTimeout = Duration.ofSeconds(30);
-    private Duration closeGracePeriod = Duration.ofSeconds(10);
-    private String name = "sink";
+    private ServerConfig config = ServerConfig.defaults();
+    private Consumer<Throwable> onFailure = failure -> { };
+    private ThreadFactory threads = Thread::new;
+    private DirectBufferPool receiveBuffers;
+    private AcceptRetry acceptRetry = AcceptRetry.DEFAULT;
+    private Duration refusalLogInterval = RefusalLog.INTERVAL;
 
     private Builder() {}
 
@@ -303,48 +479,90 @@ public final class SinkServer implements AutoCloseable {
       return this;
     }
 
-    /** The version announced in the server's handshake (default 1). */
+    /** Replaces every setting at once. */
+    public Builder config(ServerConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The version announced in the server's handshake (default 1); see {@link ServerConfig#withHandshakeVersion}. */
     public Builder handshakeVersion(int version) {
-      if (!Handshake.isSupported(version)) {
-        throw new IllegalArgumentException("handshake version must be at least 1, was " + version);
-      }
-      this.version = version;
+      config = config.withHandshakeVersion(version);
       return this;
     }
 
     /** The largest message accepted, in bytes (default 1 MiB); a larger one closes its client. */
     public Builder maxMessageSize(int bytes) {
-      this.maxMessageSize = positive(bytes, "maxMessageSize");
+      config = config.withMaxMessageSize(bytes);
       return this;
     }
 
-    /** The largest handshake accepted, in bytes (default 10,239, as gVisor's 10,240-byte buffer). */
+    /** The largest handshake accepted, in bytes (default and most 10,239, as gVisor's 10,240-byte buffer). */
     public Builder maxHandshakeSize(int bytes) {
-      this.maxHandshakeSize = positive(bytes, "maxHandshakeSize");
+      config = config.withMaxHandshakeSize(bytes);
       return this;
     }
 
-    /** How many clients may be connected at once (default 256); more are refused at once. */
+    /** How many clients may be recorded at once, past their handshake (default 256); more are refused. */
     public Builder maxClients(int clients) {
-      this.maxClients = positive(clients, "maxClients");
+      config = config.withMaxClients(clients);
       return this;
     }
 
-    /** How long a new client may take to send its handshake (default 30 s). */
+    /** How many clients may be in their handshake at once (default 128); more are refused at once. */
+    public Builder maxPendingHandshakes(int clients) {
+      config = config.withMaxPendingHandshakes(clients);
+      return this;
+    }
+
+    /** How long a new client may take to send its handshake (default 5 s). */
     public Builder handshakeTimeout(Duration timeout) {
-      this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
+      config = config.withHandshakeTimeout(timeout);
       return this;
     }
 
     /** How long {@link SinkServer#close()} lets clients drain before closing them (default 10 s). */
     public Builder closeGracePeriod(Duration period) {
-      this.closeGracePeriod = Objects.requireNonNull(period, "period");
+      config = config.withCloseGracePeriod(period);
       return this;
     }
 
     /** A short name for thread names and logs (default {@code sink}). */
     public Builder name(String name) {
-      this.name = Objects.requireNonNull(name, "name");
+      config = config.withName(name);
+      return this;
+    }
+
+    /**
+     * Called, once, on the server's accept thread when the server stops accepting by itself
+     * (see {@link SinkServer#failure()}), e.g. to stop the program that runs it.
+     */
+    public Builder onFailure(Consumer<Throwable> onFailure) {
+      this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+      return this;
+    }
+
+    /** Where client threads come from: a test's seam for threads that cannot be started. */
+    Builder threads(ThreadFactory threads) {
+      this.threads = Objects.requireNonNull(threads, "threads");
+      return this;
+    }
+
+    /** The receive buffers: a test's seam for buffers that cannot be had. */
+    Builder receiveBuffers(DirectBufferPool buffers) {
+      this.receiveBuffers = Objects.requireNonNull(buffers, "buffers");
+      return this;
+    }
+
+    /** How accept failures are retried: a test's seam for a quick give-up. */
+    Builder acceptRetry(int limit, Duration pause) {
+      this.acceptRetry = new AcceptRetry(limit, pause);
+      return this;
+    }
+
+    /** How often refusals are logged: a test's seam. */
+    Builder refusalLogInterval(Duration interval) {
+      this.refusalLogInterval = Objects.requireNonNull(interval, "interval");
       return this;
     }
 
@@ -358,6 +576,10 @@ public final class SinkServer implements AutoCloseable {
       if (handlers == null) {
         throw new IllegalStateException("call handlers(factory) before start()");
       }
+      if (receiveBuffers != null && receiveBuffers.bufferSize() != config.maxMessageSize() + 1) {
+        throw new IllegalStateException("the receive buffers must be maxMessageSize + 1 = "
+            + (config.maxMessageSize() + 1) + " bytes, are " + receiveBuffers.bufferSize());
+      }
       SeqPacketListener source = listener;
       if (source == null) {
         if (endpoint == null) {
@@ -369,13 +591,6 @@ public final class SinkServer implements AutoCloseable {
       server.acceptThread.start();
       log.debug("Listening on {}", server.address());
       return server;
-    }
-
-    private static int positive(int value, String what) {
-      if (value < 1) {
-        throw new IllegalArgumentException(what + " must be at least 1, was " + value);
-      }
-      return value;
     }
   }
 }

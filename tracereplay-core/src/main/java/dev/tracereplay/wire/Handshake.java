@@ -28,10 +28,12 @@ public final class Handshake {
   public static final int MIN_SUPPORTED_VERSION = 1;
 
   /**
-   * The buffer gVisor's peers read a handshake into; a packet that fills it is "too big". Use a
-   * receive buffer of exactly this size and reject a packet of this length.
+   * The largest handshake accepted, by the server and by the replayer's check of the answer alike:
+   * 10,239 bytes, since gVisor's peers read a handshake into a 10,240-byte buffer and take a
+   * packet that fills it as "too big". Receive into a buffer one byte larger and reject a packet
+   * longer than this ({@link #isTooBig}).
    */
-  public static final int MAX_SIZE = 10_240;
+  public static final int MAX_SIZE = 10_239;
 
   /** protobuf-java's default recursion limit, which also bounds nested groups in unknown fields. */
   static final int MAX_GROUP_DEPTH = 100;
@@ -88,6 +90,14 @@ public final class Handshake {
       }
     }
     return version;
+  }
+
+  /**
+   * Whether a handshake packet of {@code length} bytes, received into a buffer of at least
+   * {@code MAX_SIZE + 1} bytes, is over the limit.
+   */
+  public static boolean isTooBig(int length) {
+    return length > MAX_SIZE;
   }
 
   /** Whether a peer announcing {@code version} may be served. */
