@@ -7,13 +7,14 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Names the saved trace a {@link dev.tracereplay.TraceReplayer} parameter replays; resolved by
- * {@link TraceReplayExtension}.
+ * Names the saved trace a {@link dev.tracereplay.TraceReplayer} field or parameter replays;
+ * resolved by {@link TraceReplayExtension}, which the annotation registers (no {@code @ExtendWith}
+ * needed).
  *
  * <pre>{@code
- * @ExtendWith(TraceReplayExtension.class)
  * class MySinkTest {
  *   @Test
  *   @ReplayTrace("client-0001")
@@ -29,6 +30,10 @@ import java.lang.annotation.Target;
  * <h2>Where it goes</h2>
  *
  * <ul>
+ *   <li>On a field of type {@code TraceReplayer}, as {@code @TempDir} on a field: an instance field
+ *       is set before each test (and of a class enclosing a {@code @Nested} test class, before each
+ *       of the nested tests too), a {@code static} field once before the class's tests. It may be
+ *       private; it must not be {@code final}.
  *   <li>On a parameter of type {@code TraceReplayer}: binds that parameter alone, so one test can
  *       take two traces, e.g. to replay two sandboxes at once.
  *   <li>On a test method: binds every {@code TraceReplayer} parameter of the method that has no
@@ -37,7 +42,7 @@ import java.lang.annotation.Target;
  *       classes and of its subclasses, that neither the method nor the parameter overrides.
  * </ul>
  *
- * <p>Each parameter gets a replayer of its own, created for this test; a replayer is immutable and
+ * <p>Each field and parameter gets a replayer of its own, created for this test; a replayer is immutable and
  * may replay any number of times, also from several threads at once.
  *
  * <h2>Finding the trace</h2>
@@ -82,18 +87,21 @@ import java.lang.annotation.Target;
  *   <li>the file found is not a trace file: the message is the reader's, naming the file, the byte
  *       offset and the record;
  *   <li>the annotated parameter is not a {@code TraceReplayer}, or {@link #value()} is blank;
+ *   <li>{@link #speed()} is set and none of the selected messages carries a time: the message
+ *       names the annotation and the trace, and says to use {@link #rate()};
  *   <li>a shaping attribute does not parse, or contradicts another: the message names the annotation,
  *       the attribute, the spec and its grammar.
  * </ul>
  *
- * A {@link #speed()} for a trace whose selected messages carry no time fails the replay itself,
- * before it connects, with a {@link dev.tracereplay.replay.ShapeException} saying to use
- * {@link #rate()}.
+ * For a field, the same problems fail with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} when the field is not a
+ * {@code TraceReplayer} or is {@code final}, and a {@code ParameterResolutionException} otherwise.
  */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.PARAMETER, ElementType.METHOD, ElementType.TYPE})
+@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD, ElementType.TYPE})
+@ExtendWith(TraceReplayExtension.class)
 public @interface ReplayTrace {
 
   /**

@@ -21,8 +21,13 @@ final class ReplayTraceShape {
       return ReplayShape.parse(List.of(trace.faults()), List.of(trace.types()), trace.messages(),
           trace.speed() == 0 ? null : trace.speed(), trace.rate() == 0 ? null : trace.rate(), trace.seed());
     } catch (ShapeException e) {
-      throw new ParameterResolutionException(describe(trace, e) + ": " + e.getMessage(), e);
+      throw failure(trace, e);
     }
+  }
+
+  /** The test's failure for {@code problem} in {@code trace}'s shape: the annotation as written, then the problem. */
+  static ParameterResolutionException failure(ReplayTrace trace, ShapeException problem) {
+    return new ParameterResolutionException(describe(trace, problem) + ": " + problem.getMessage(), problem);
   }
 
   /** The annotation as written, with the attribute at fault: {@code @ReplayTrace(value = "x", faults = {"drop@x"})}. */

@@ -16,13 +16,21 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The private directory of one test: the socket paths of its {@link TraceEndpoint} parameters and
  * the traces copied out of jars for its {@link ReplayTrace} parameters. Created on first use with
  * mode {@code 0700} under a short parent (so socket paths fit AF_UNIX's 107 bytes), and deleted with
- * everything in it by {@link #close()}, which JUnit calls when the test's store is closed, also
- * after a failure. Thread-safe.
+ * everything in it by {@link #close()}, which JUnit calls when the test's store is closed, unless
+ * its {@link CleanupMode} keeps it: then {@code close()} logs where it is and publishes it as the
+ * report entry {@value #KEPT_REPORT_KEY}. Thread-safe.
+ *
+ * <p>One directory serves every endpoint of a test, so it takes the mode that keeps the most of
+ * those its endpoints ask for ({@code NEVER}, then {@code ON_SUCCESS}, then {@code ALWAYS});
+ * without an endpoint, the configured default.
  *
  * <p>JUnit 5.13 and later close a store's {@link AutoCloseable} values; 5.12 and earlier close only
  * values that implement {@code Store.CloseableResource}, deprecated since 5.13 but still in 6.x.
@@ -34,23 +42,52 @@ final class TestDirectory implements AutoCloseable, ExtensionContext.Store.Close
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
+  /** The report entry naming a directory kept after its test. */
+  static final String KEPT_REPORT_KEY = "tracereplay.endpoint.kept";
+
+  private static final Logger log = LoggerFactory.getLogger(TestDirectory.class);
+
   private final Path parent;
+  private final ExtensionContext context;
+  private final CleanupMode defaultCleanup;
+  /** The mode the endpoints asked for, merged; null while none did. */
+  private CleanupMode cleanup;
   private Path directory;
   private int endpoints;
   private int copies;
   private boolean closed;
 
-  TestDirectory(Path parent) {
+  /**
+   * @param context the context whose store holds the directory: its execution exception decides
+   *     {@code ON_SUCCESS}
+   * @param defaultCleanup the mode when no endpoint asks for one: never {@code DEFAULT}
+   */
+  TestDirectory(Path parent, ExtensionContext context, CleanupMode defaultCleanup) {
     this.parent = parent;
+    this.context = context;
+    this.defaultCleanup = defaultCleanup;
+  }
+
+  /** How much {@code mode} keeps: ALWAYS 0, ON_SUCCESS 1, NEVER 2. */
+  private static int keeps(CleanupMode mode) {
+    return switch (mode) {
+      case NEVER -> 2;
+      case ON_SUCCESS -> 1;
+      default -> 0;
+    };
   }
 
   /**
    * A new socket path in the directory, with nothing at it: {@code sink.sock}, then
-   * {@code sink-2.sock}, {@code sink-3.sock}...
+   * {@code sink-2.sock}, {@code sink-3.sock}...; the directory is kept at least as
+   * {@code cleanup} (never {@code DEFAULT}) says.
    *
    * @throws IOException when the directory cannot be created, or the path would be too long
    */
-  synchronized Path newEndpoint() throws IOException {
+  synchronized Path newEndpoint(CleanupMode cleanup) throws IOException {
+    if (this.cleanup == null || keeps(cleanup) > keeps(this.cleanup)) {
+      this.cleanup = cleanup;
+    }
     int number = ++endpoints;
     Path endpoint = directory().resolve(number == 1 ? "sink.sock" : "sink-" + number + ".sock");
     int length = endpoint.toString().getBytes(StandardCharsets.UTF_8).length;
@@ -88,7 +125,10 @@ final class TestDirectory implements AutoCloseable, ExtensionContext.Store.Close
     return directory;
   }
 
-  /** Deletes the directory and everything in it; calling it again does nothing. */
+  /**
+   * Deletes the directory and everything in it, unless its cleanup mode keeps it: {@code NEVER},
+   * or {@code ON_SUCCESS} after the context failed. Calling it again does nothing.
+   */
   @Override
   public synchronized void close() throws IOException {
     closed = true;
@@ -97,6 +137,14 @@ final class TestDirectory implements AutoCloseable, ExtensionContext.Store.Close
     }
     Path root = directory;
     directory = null;
+    CleanupMode mode = cleanup != null ? cleanup : defaultCleanup;
+    boolean failed = context.getExecutionException().isPresent();
+    if (mode == CleanupMode.NEVER || (mode == CleanupMode.ON_SUCCESS && failed)) {
+      log.info("Kept the endpoint directory {} of {} ({}, cleanup = {}): delete it when done with it", root,
+          context.getDisplayName(), failed ? "failed" : "passed", mode);
+      context.publishReportEntry(KEPT_REPORT_KEY, root.toString());
+      return;
+    }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {

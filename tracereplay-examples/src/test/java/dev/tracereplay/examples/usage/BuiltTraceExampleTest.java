@@ -6,7 +6,6 @@ import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.examples.ExampleSink;
 import dev.tracereplay.junit5.TraceBuilder;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.container.Start;
 import dev.tracereplay.points.sentry.TaskExit;
 import dev.tracereplay.points.syscall.Exit;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * like any recording. A sink must survive both cases and go on with the session, as gVisor's
  * example server does.
  */
-@ExtendWith(TraceReplayExtension.class)
 @Timeout(30)
 class BuiltTraceExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(20);

@@ -7,7 +7,6 @@ import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.examples.ExampleSink;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.TracePrinter;
@@ -23,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 3, two sandboxes at once: a sink serves every sandbox of a host on one socket, so it must
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * own. The recordings are named by their class path resource: {@code @ReplayTrace} looks for
  * {@code tracereplay/<name>}, then for {@code <name>} itself.
  */
-@ExtendWith(TraceReplayExtension.class)
 class ConcurrentSandboxesExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -6,7 +6,6 @@ import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.PrintingSink;
 import dev.tracereplay.points.TraceMessageHandler;
 import dev.tracereplay.server.SinkServer;
@@ -14,7 +13,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 7, "my sink reports the points runsc dropped": a sandbox under load drops the points its
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The sink here prints each point as gVisor's example server does (quiet: only the connection
  * and dropped-points lines); put yours in its place and check what it reports.
  */
-@ExtendWith(TraceReplayExtension.class)
 class DroppedPointsExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 

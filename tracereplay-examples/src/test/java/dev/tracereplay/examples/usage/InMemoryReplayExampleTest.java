@@ -7,7 +7,6 @@ import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.channel.InMemorySeqPacketListener;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.junit5.ReplayTrace;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.PrintingSink;
 import dev.tracereplay.points.TraceMessageHandler;
 import dev.tracereplay.points.container.Start;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 4, a replay in memory: no socket file, no AF_UNIX at all, for a sink built on
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The server's {@code awaitNoClients} waits until the sink has seen every session to its end.
  */
-@ExtendWith(TraceReplayExtension.class)
 @Timeout(30)
 class InMemoryReplayExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(20);

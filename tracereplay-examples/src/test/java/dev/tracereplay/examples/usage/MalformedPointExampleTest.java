@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.replay.ReplayShape;
 import dev.tracereplay.server.CloseReason;
 import dev.tracereplay.testing.ReceivedMessage;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 8, "my sink survives a malformed point and keeps the connection's earlier points": a
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * replay does not fail when the sink hangs up after the malformed packet: that is a sink's answer
  * to it. What must hold either way: the points before it are kept, and the next sandbox is served.
  */
-@ExtendWith(TraceReplayExtension.class)
 class MalformedPointExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 

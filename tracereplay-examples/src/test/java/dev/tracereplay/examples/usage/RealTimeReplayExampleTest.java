@@ -5,12 +5,10 @@ import static dev.tracereplay.junit5.assertions.TraceReplayAssertions.assertThat
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 10, a real-time replay of a short recording: {@code speed = 1} sends each message when
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * is noise. (To check a time-dependent sink exactly, give the replayer a clock of your own:
  * {@code sandbox.withClock(clock)}.)
  */
-@ExtendWith(TraceReplayExtension.class)
 class RealTimeReplayExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -6,7 +6,6 @@ import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.Runsc;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.TraceMessageHandler;
 import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.server.SinkServer;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 6, a new test with no recording session: {@code record = @Runsc(...)} says how the trace
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * replays it; commit that file, and every later run (and CI, where {@code CI=true} turns recording
  * off) replays it without a sandbox. {@code -Dtracereplay.record=all} records it again.
  */
-@ExtendWith(TraceReplayExtension.class)
 class RecordedTraceExampleTest {
   @Test
   @ReplayTrace(value = "cat-passwd", record = @Runsc(command = {"/bin/sh", "-c", "cat /etc/passwd"},

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.PrintingSink;
 import dev.tracereplay.points.TraceMessageHandler;
 import dev.tracereplay.server.SinkServer;
@@ -13,13 +12,14 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 1, the pattern to start from: a sink tested with a real runsc recording instead of a
- * sandbox. {@code @ReplayTrace("true-start.trace")} hands the test a replayer of the class path
+ * sandbox. {@code @ReplayTrace("true-start.trace")} gives each test a replayer of the class path
  * resource {@code tracereplay/true-start.trace} (a file as {@code tracereplay save} or gVisor's
- * {@code save} writes it, named for what it holds), {@code @TraceEndpoint} a fresh socket path for the sink; the sink listens there, the replay
+ * {@code save} writes it, named for what it holds), {@code @TraceEndpoint} a fresh socket path for
+ * the sink, in fields as JUnit's {@code @TempDir} (they register the extension: no
+ * {@code @ExtendWith}); the sink listens there, the replay
  * plays the sandbox's session into it byte for byte, and the test checks what the sink made of it.
  *
  * <p>The sink under test here is the example sink (a {@link SinkServer} with a {@link PrintingSink},
@@ -28,12 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * does. The sink works on its own threads, so the test waits, with a deadline, until the sink has
  * seen the end of the session. This class is, line for line, the one in the README.
  */
-@ExtendWith(TraceReplayExtension.class)
 class ReplayTraceExampleTest {
-  @Test
   @ReplayTrace("true-start.trace")
-  void printsTheContainerStartOfTheRecordedSandbox(TraceReplayer sandbox, @TraceEndpoint Path endpoint)
-      throws Exception {
+  TraceReplayer sandbox;
+  @TraceEndpoint
+  Path endpoint;
+
+  @Test
+  void printsTheContainerStartOfTheRecordedSandbox() throws Exception {
     StringWriter out = new StringWriter();
     // Your sink goes here; this one prints each trace point as gVisor's example server does.
     try (SinkServer sink = SinkServer.builder(TraceMessageHandler.perClient(PrintingSink.to(out)))

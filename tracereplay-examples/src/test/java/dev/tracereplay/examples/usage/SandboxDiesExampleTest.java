@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.junit5.ReplayTrace;
 import dev.tracereplay.junit5.TraceEndpoint;
-import dev.tracereplay.junit5.TraceReplayExtension;
 import dev.tracereplay.points.PrintingSink;
 import dev.tracereplay.points.TraceMessageHandler;
 import dev.tracereplay.server.SinkServer;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Example 9, "my sink handles a sandbox that dies mid-stream": {@code close@100} closes the
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * debugger or a host under load does. The sink here prints each point as gVisor's example server
  * does; put yours in its place.
  */
-@ExtendWith(TraceReplayExtension.class)
 class SandboxDiesExampleTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -2,7 +2,11 @@ package dev.tracereplay.junit5.assertions;
 
 import dev.tracereplay.ReplayResult;
 import dev.tracereplay.TraceReplayer;
+import dev.tracereplay.points.TraceMessage;
+import dev.tracereplay.testing.ReceivedMessage;
+import dev.tracereplay.testing.RecordingSink;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The entry point of the AssertJ assertions on replays and traces; import its methods statically
@@ -16,6 +20,7 @@ import java.nio.file.Path;
  * assertThat(replayer).hasMessageCount(444).containsType(MessageType.SYSCALL_OPEN);
  * assertThatTrace(Path.of("client-0001")).hasNoDroppedPoints();
  * assertThat(replayer).matchesReceived(sink.awaitMessages(444, Duration.ofSeconds(10)));
+ * assertThatReceived(mySink.messages()).hasNoDroppedPoints().payloadsOf(Open.class).isNotEmpty();
  * }</pre>
  *
  * <p>A trace is asserted through its {@link TraceReplayer} (as a test gets it from
@@ -43,5 +48,18 @@ public class TraceReplayAssertions {
   /** Assertions on a trace file, streamed, never loaded whole. */
   public static TraceAssert assertThatTrace(Path actual) {
     return new TraceAssert(actual);
+  }
+
+  /**
+   * Assertions on the messages any sink received, in order: e.g. a handler's copies
+   * ({@code message.copy()}); for a {@link RecordingSink}, {@link #assertThatReceived(RecordingSink)}.
+   */
+  public static ReceivedAssert assertThatReceived(List<? extends TraceMessage> actual) {
+    return new ReceivedAssert(actual);
+  }
+
+  /** Assertions on the messages {@code sink} has received so far, of every connection, in arrival order. */
+  public static ReceivedAssert assertThatReceived(RecordingSink sink) {
+    return new ReceivedAssert(sink == null ? null : sink.messages().stream().map(ReceivedMessage::message).toList());
   }
 }
