@@ -48,8 +48,8 @@ module dev.tracereplay.core {
   exports dev.tracereplay.points.sentry;
   exports dev.tracereplay.points.syscall;
 
-  // Not exported: dev.tracereplay.cli, whose main class the launcher runs from the class path
-  // (or `java -m dev.tracereplay.core/dev.tracereplay.cli.Tracereplay`). picocli reads its
-  // commands' annotated fields and methods reflectively.
+  // Not exported: dev.tracereplay.cli, whose main class the launcher runs from the class path (on
+  // the module path: --add-modules info.picocli -m dev.tracereplay.core/dev.tracereplay.cli.Tracereplay).
+  // picocli reads its commands' annotated fields and methods reflectively.
   opens dev.tracereplay.cli to info.picocli;
 }
