@@ -2,7 +2,6 @@ package dev.tracereplay;
 
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileReader;
-import dev.tracereplay.file.TraceFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ abstract sealed class TraceSource {
     if (!Files.isRegularFile(trace)) {
       return new ReadOnce(trace);
     }
-    try (TraceFileReader reader = TraceFileReader.open(trace, TraceFormat.DEFAULT_MAX_RECORD_SIZE)) {
+    try (TraceFileReader reader = TraceFileReader.open(trace, TraceFileReader.DEFAULT_MAX_RECORD_SIZE)) {
       return new RegularFile(trace, reader.config());
     }
   }

@@ -19,10 +19,7 @@ public record TraceConfig(int version) {
   public static final TraceConfig CURRENT = new TraceConfig(Handshake.CURRENT_VERSION);
 
   public TraceConfig {
-    if (!Handshake.isSupported(version)) {
-      throw new IllegalArgumentException("version must be at least " + Handshake.MIN_SUPPORTED_VERSION
-          + ", was " + Integer.toUnsignedString(version));
-    }
+    Handshake.checkVersion("version", version);
   }
 
   /** The compact JSON bytes, e.g. {@code {"version":1}}. */

@@ -26,6 +26,12 @@ import java.nio.file.StandardOpenOption;
  * number. A reader is not thread-safe.
  */
 public final class TraceFileReader implements Closeable {
+  /**
+   * The largest record (and config) accepted when no limit is given: 1 MiB, as gVisor's reader.
+   * Every reader of trace files here ({@link TraceVerifier}, the replayer, the printer) defaults to it.
+   */
+  public static final int DEFAULT_MAX_RECORD_SIZE = 1 << 20;
+
   private static final int BATCH_SIZE = 256 * 1024;
   /** The largest record limit: a record and its size prefix must fit one buffer, indexed by int. */
   private static final int LARGEST_LIMIT = Integer.MAX_VALUE - 64;
@@ -55,7 +61,7 @@ public final class TraceFileReader implements Closeable {
 
   /** Opens a trace file with the default 1 MiB record limit and reads its signature and config. */
   public static TraceFileReader open(Path file) throws IOException {
-    return open(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+    return open(file, DEFAULT_MAX_RECORD_SIZE);
   }
 
   /**

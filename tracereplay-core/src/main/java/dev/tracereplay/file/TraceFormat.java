@@ -12,8 +12,8 @@ public final class TraceFormat {
   /** The 16-byte signature every trace file starts with. */
   public static final String SIGNATURE = "tracereplay file";
 
-  /** The largest record (and config) a reader accepts by default: 1 MiB, as gVisor's reader. */
-  public static final int DEFAULT_MAX_RECORD_SIZE = 1 << 20;
+  /** {@link TraceFileReader#DEFAULT_MAX_RECORD_SIZE}, for the callers not yet moved to it (this class is not API). */
+  public static final int DEFAULT_MAX_RECORD_SIZE = TraceFileReader.DEFAULT_MAX_RECORD_SIZE;
 
   /** The size of the little-endian length prefix in front of the config and every record. */
   public static final int SIZE_PREFIX = 8;

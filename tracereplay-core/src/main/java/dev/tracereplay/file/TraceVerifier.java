@@ -33,7 +33,7 @@ public final class TraceVerifier {
 
   /** Checks {@code file} with the default 1 MiB record limit; see {@link #verify(Path, int)}. */
   public static TraceVerification verify(Path file) throws IOException {
-    return verify(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+    return verify(file, TraceFileReader.DEFAULT_MAX_RECORD_SIZE);
   }
 
   /**
@@ -50,7 +50,7 @@ public final class TraceVerifier {
 
   /** Repairs {@code in} into {@code out} with the default 1 MiB record limit; see {@link #repair(Path, Path, int)}. */
   public static TraceVerification repair(Path in, Path out) throws IOException {
-    return repair(in, out, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+    return repair(in, out, TraceFileReader.DEFAULT_MAX_RECORD_SIZE);
   }
 
   /**

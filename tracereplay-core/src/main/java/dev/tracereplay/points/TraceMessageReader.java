@@ -2,7 +2,6 @@ package dev.tracereplay.points;
 
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileReader;
-import dev.tracereplay.file.TraceFormat;
 import dev.tracereplay.wire.MessageHeader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -35,7 +34,7 @@ public final class TraceMessageReader implements Closeable {
 
   /** Opens a trace file with the default 1 MiB record limit and reads its signature and config. */
   public static TraceMessageReader open(Path file) throws IOException {
-    return open(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+    return open(file, TraceFileReader.DEFAULT_MAX_RECORD_SIZE);
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.tracereplay.points;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.file.TraceFileReader;
 import dev.tracereplay.wire.MessageType;
 import java.io.Flushable;
 import java.io.IOException;
@@ -140,7 +140,7 @@ public final class TracePrinter {
    * @throws IOException when reading or writing fails
    */
   public long printFile(Path file) throws IOException {
-    return printFile(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+    return printFile(file, TraceFileReader.DEFAULT_MAX_RECORD_SIZE);
   }
 
   /** As {@link #printFile(Path)}, accepting records up to {@code maxRecordSize} bytes. */

@@ -1,7 +1,6 @@
 package dev.tracereplay.points;
 
 import dev.tracereplay.file.TraceFileReader;
-import dev.tracereplay.file.TraceFormat;
 import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;
@@ -49,7 +48,7 @@ public record TraceStats(Path file, int version, long messages, long bytes, Sort
    * @throws IOException when it cannot be read
    */
   public static TraceStats of(Path file) throws IOException {
-    return of(file, TraceFormat.DEFAULT_MAX_RECORD_SIZE);
+    return of(file, TraceFileReader.DEFAULT_MAX_RECORD_SIZE);
   }
 
   /** As {@link #of(Path)}, accepting records up to {@code maxRecordSize} bytes. */

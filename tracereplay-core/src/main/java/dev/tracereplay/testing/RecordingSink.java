@@ -88,10 +88,7 @@ public final class RecordingSink implements AutoCloseable {
    * @throws IllegalStateException when the sink was already started
    */
   public RecordingSink handshakeVersion(int version) {
-    if (!Handshake.isSupported(version)) {
-      throw new IllegalArgumentException("handshake version must be at least " + Handshake.MIN_SUPPORTED_VERSION
-          + ", was " + Integer.toUnsignedString(version));
-    }
+    Handshake.checkVersion("handshake version", version);
     return beforeStart("handshakeVersion(int)", () -> handshakeVersion = version);
   }
 

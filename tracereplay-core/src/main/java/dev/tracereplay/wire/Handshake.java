@@ -105,6 +105,22 @@ public final class Handshake {
     return Integer.compareUnsigned(version, MIN_SUPPORTED_VERSION) >= 0;
   }
 
+  /**
+   * {@code version}, when a peer announcing it may be served: for a setting that names the
+   * version to announce or record.
+   *
+   * @param what the setting, as its error names it (e.g. "handshake version")
+   * @throws IllegalArgumentException naming {@code what} and the version (unsigned) when it is not
+   *     supported
+   */
+  public static int checkVersion(String what, int version) {
+    if (!isSupported(version)) {
+      throw new IllegalArgumentException(what + " must be at least " + MIN_SUPPORTED_VERSION + ", was "
+          + Integer.toUnsignedString(version));
+    }
+    return version;
+  }
+
   /** Reads protobuf's wire format from a packet: the few rules {@link #decode} needs. */
   private static final class Decoder {
     private final ByteBuffer packet;

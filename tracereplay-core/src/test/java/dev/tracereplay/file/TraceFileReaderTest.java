@@ -60,7 +60,7 @@ class TraceFileReaderTest {
 
   @Test
   void readsRecordsLargerThanItsBatchBufferUpToTheLimit() throws IOException {
-    byte[] big = TraceFiles.packet(TraceFormat.DEFAULT_MAX_RECORD_SIZE - 8);
+    byte[] big = TraceFiles.packet(TraceFileReader.DEFAULT_MAX_RECORD_SIZE - 8);
     Path file = write(TraceFiles.withHeader().record(TraceFiles.packet(5)).record(big).record(TraceFiles.packet(1)));
 
     List<byte[]> records = TraceFiles.records(file);
@@ -189,7 +189,7 @@ class TraceFileReaderTest {
     void aRecordOverTheSizeLimitNamingItsOffsetAndNumber() throws IOException {
       TraceFiles content = TraceFiles.withHeader().record(TraceFiles.packet(1));
       int offset = content.size();
-      content.sizePrefix(TraceFormat.DEFAULT_MAX_RECORD_SIZE + 1L).raw(new byte[64]);
+      content.sizePrefix(TraceFileReader.DEFAULT_MAX_RECORD_SIZE + 1L).raw(new byte[64]);
       Path file = write(content);
 
       try (TraceFileReader reader = TraceFileReader.open(file)) {
@@ -198,7 +198,7 @@ class TraceFileReaderTest {
             .isInstanceOfSatisfying(RecordTooLargeException.class, e -> {
               assertThat(e.recordNumber()).isEqualTo(2);
               assertThat(e.offset()).isEqualTo(offset);
-              assertThat(e.size()).isEqualTo(TraceFormat.DEFAULT_MAX_RECORD_SIZE + 1L);
+              assertThat(e.size()).isEqualTo(TraceFileReader.DEFAULT_MAX_RECORD_SIZE + 1L);
             })
             .hasMessageContaining("record size 1048577 is over the limit of 1048576 bytes (record 2, byte offset "
                 + offset + ")");

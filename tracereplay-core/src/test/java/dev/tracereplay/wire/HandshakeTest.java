@@ -272,4 +272,15 @@ class HandshakeTest {
               + " at byte 0 of 1");
     }
   }
+
+  @Test
+  void checkVersionPassesASupportedVersionAndNamesTheSettingOfAnother() {
+    assertThat(Handshake.checkVersion("handshake version", 1)).isEqualTo(1);
+    assertThat(Handshake.checkVersion("handshake version", 7)).isEqualTo(7);
+    // Versions are unsigned 32-bit numbers on the wire: -1 is 4294967295, a (future) version.
+    assertThat(Handshake.checkVersion("handshake version", -1)).isEqualTo(-1);
+    assertThatThrownBy(() -> Handshake.checkVersion("handshake version", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("handshake version must be at least 1, was 0");
+  }
 }
