@@ -1,5 +1,6 @@
 package dev.tracereplay;
 
+import dev.tracereplay.channel.PacketBatch;
 import dev.tracereplay.channel.PeerClosedException;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketChannel;
@@ -27,9 +28,12 @@ import java.util.OptionalLong;
  * it has sent. {@link #prepare} reads what must be known before connecting (a paced replay's
  * first time); {@link #over} handshakes and sends. Used by one thread, once.
  *
- * <p>The send loop of a replay as recorded hands each record to the channel straight from the
- * reader's buffer; a shaped replay asks the plan first, and still sends the records it leaves
- * untouched from the reader's buffer.
+ * <p>The send loop copies the records of a regular file into a {@link PacketBatch} and hands the
+ * batch to the channel in one call (one sendmmsg(2) on the fast path), each record still its own
+ * packet. A shaped replay asks the plan first and batches only records that need no wait and carry
+ * no fault: a faulty packet, a stall, a paced send or a close goes alone, after the batch before
+ * it, so that the sink sees it exactly when and where it would without batching. A file that can
+ * be read only once (a pipe) may trickle, so its records go one by one, as they come.
  */
 final class ReplayRun implements Closeable {
   private static final int COUNTED_TYPES = 64;
@@ -37,6 +41,10 @@ final class ReplayRun implements Closeable {
   static final int LOOK_AHEAD_LIMIT = 16 << 20;
   /** The largest packet a socket's default send buffer (net.core.wmem_default, 208 KiB) surely takes. */
   private static final int DEFAULT_SEND_BUFFER_FITS = 200_000;
+  /** Packets per batched send: enough that the call's cost is spread thin, few enough to fill the socket's buffer. */
+  static final int BATCH_PACKETS = 256;
+  /** Bytes of one batch; a record this long or longer goes alone. */
+  static final int BATCH_BYTES = 64 * 1024;
 
   private final Path trace;
   private final ReplaySettings settings;
@@ -47,6 +55,11 @@ final class ReplayRun implements Closeable {
   private final List<ByteBuffer> ahead = new ArrayList<>();
   private final long[] counts = new long[COUNTED_TYPES];
   private final Map<Integer, Long> otherCounts = new HashMap<>();
+  /** The batch of records waiting to be sent, or null when records go one by one. */
+  private final PacketBatch batch;
+  /** The record number and message type of each packet in the batch. */
+  private final long[] batchNumbers;
+  private final int[] batchTypes;
 
   private SeqPacketChannel channel;
   /** The channel when it is a socket, whose send buffer bounds the packet size; else null. */
@@ -66,11 +79,14 @@ final class ReplayRun implements Closeable {
   /** Whether the sink closed the connection at the handshake, after a handshake-version fault. */
   private boolean refusedHandshakeFault;
 
-  private ReplayRun(Path trace, ReplaySettings settings, TraceFileReader reader) {
+  private ReplayRun(Path trace, ReplaySettings settings, TraceFileReader reader, boolean batching) {
     this.trace = trace;
     this.settings = settings;
     this.reader = reader;
     this.plan = settings.shape.isAsRecorded() ? null : settings.shape.plan(settings.clock);
+    this.batch = batching ? new PacketBatch(BATCH_PACKETS, BATCH_BYTES / BATCH_PACKETS) : null;
+    this.batchNumbers = batching ? new long[BATCH_PACKETS] : null;
+    this.batchTypes = batching ? new int[BATCH_PACKETS] : null;
   }
 
   /**
@@ -82,7 +98,7 @@ final class ReplayRun implements Closeable {
   static ReplayRun prepare(TraceSource source, ReplaySettings settings) throws IOException {
     TraceFileReader reader = source.open(settings.maxRecordSize);
     try {
-      ReplayRun run = new ReplayRun(source.path, settings, reader);
+      ReplayRun run = new ReplayRun(source.path, settings, reader, source.isReopenable());
       if (run.plan != null && run.plan.pacesByTime()) {
         run.findATime(source);
       }
@@ -160,15 +176,18 @@ final class ReplayRun implements Closeable {
     }
     if (plan == null) {
       while (reader.next()) {
-        if (!send(reader.recordNumber(), reader.record())) {
-          break;
+        if (!queue(reader.recordNumber(), reader.record())) {
+          return result();
         }
       }
     } else {
-      while (reader.next() && step(reader.recordNumber(), reader.record())) {
-        // step sends, drops or stops
+      while (reader.next()) {
+        if (!step(reader.recordNumber(), reader.record())) {
+          return result();  // step sent what it had batched first
+        }
       }
     }
+    flush();
     return result();
   }
 
@@ -177,22 +196,34 @@ final class ReplayRun implements Closeable {
     long alteredBefore = plan.messagesAltered();
     ReplayPlan.Action action = plan.decide(number, record);
     if (action == ReplayPlan.Action.STOP) {
+      flush();
       return false;
     }
-    lastTaken = number;
     if (action == ReplayPlan.Action.SEND || action == ReplayPlan.Action.SEND_ALTERED) {
+      ByteBuffer packet = action == ReplayPlan.Action.SEND ? record : plan.alteredPacket();
+      boolean faulty = plan.messagesAltered() != alteredBefore;
+      if (!faulty && !plan.mayWait() && !plan.closesAfter()) {
+        plan.awaitTurn(record);  // starts the schedule; waits for nothing
+        return queue(number, packet);
+      }
+      if (!flush()) {
+        return false;
+      }
       try {
         plan.awaitTurn(record);
       } catch (InterruptedIOException e) {
         throw new ReplayException(context() + "interrupted waiting to send message " + number + " (" + sent
             + " sent)", result(), e);
       }
-      if (!send(number, action == ReplayPlan.Action.SEND ? record : plan.alteredPacket())) {
+      if (!send(number, packet)) {
         return false;
       }
-      faultySent |= plan.messagesAltered() != alteredBefore;
+      faultySent |= faulty;
     }
     if (plan.closesAfter()) {
+      if (!flush()) {
+        return false;
+      }
       channel.close();
       closedAfter = OptionalLong.of(number);
       return false;
@@ -201,21 +232,88 @@ final class ReplayRun implements Closeable {
   }
 
   /**
-   * Sends one packet; false when the sink had closed the connection and that ends the replay
-   * normally: when early closes are allowed, or after a packet a fault made malformed (to which
-   * closing is a sink's answer).
+   * Adds a packet to the batch, sending the batch first when it is full; without a batch, or for a
+   * packet too long for one, sends the packet alone. False when the replay is over, as for
+   * {@link #send}.
+   */
+  private boolean queue(long number, ByteBuffer packet) throws IOException {
+    int length = packet.remaining();
+    if (batch == null || length >= BATCH_BYTES || length > sendBufferFits) {
+      return flush() && send(number, packet);
+    }
+    if (!batch.add(packet)) {
+      if (!flush()) {
+        return false;
+      }
+      batch.add(packet);  // fits an empty batch: it is shorter than BATCH_BYTES
+    }
+    int index = batch.size() - 1;
+    batchNumbers[index] = number;
+    batchTypes[index] = type(packet);
+    return true;
+  }
+
+  /**
+   * Sends the batch, if it holds anything, and counts the packets the kernel took; false when the
+   * replay is over, as for {@link #send}.
+   */
+  private boolean flush() throws IOException {
+    if (batch == null || batch.isEmpty()) {
+      return true;
+    }
+    try {
+      channel.send(batch);
+    } catch (IOException e) {
+      int taken = batch.position();
+      countBatch(taken);
+      int failing = Math.min(taken, batch.size() - 1);
+      long number = batchNumbers[failing];
+      int length = batch.length(failing);
+      batch.clear();
+      return failed(number, length, e);
+    }
+    countBatch(batch.size());
+    batch.clear();
+    return true;
+  }
+
+  /** Counts the first {@code taken} packets of the batch as sent. */
+  private void countBatch(int taken) {
+    for (int i = 0; i < taken; i++) {
+      lastTaken = batchNumbers[i];
+      count(batch.length(i), batchTypes[i]);
+    }
+  }
+
+  /**
+   * Sends one packet alone (after {@link #flush()}); false when the sink had closed the
+   * connection and that ends the replay normally: when early closes are allowed, or after a packet
+   * a fault made malformed (to which closing is a sink's answer).
    */
   private boolean send(long number, ByteBuffer packet) throws IOException {
     lastTaken = number;
     int length = packet.remaining();
-    int type = length >= 4 ? MessageHeader.messageType(packet, packet.position()) : 0;
+    int type = type(packet);
     try {
       if (length > sendBufferFits && socket != null) {
         socket.setSendBufferSize(length + 4096);
         sendBufferFits = length;
       }
       channel.send(packet);
-    } catch (PeerClosedException e) {
+    } catch (IOException e) {
+      return failed(number, length, e);
+    }
+    count(length, type);
+    return true;
+  }
+
+  /**
+   * What a failed send of message {@code number} ({@code length} bytes) means: false when the
+   * sink's close ends the replay normally (see {@link #send}); otherwise a {@link ReplayException}.
+   */
+  private boolean failed(long number, int length, IOException e) throws ReplayException {
+    lastTaken = number;
+    if (e instanceof PeerClosedException) {
       sinkClosedAt = OptionalLong.of(number);
       if (settings.earlyCloseAllowed || faultySent) {
         return false;
@@ -223,16 +321,20 @@ final class ReplayRun implements Closeable {
       throw new ReplayException(context() + "the sink at " + endpoint + " had closed the connection: sending"
           + " message " + number + " failed (" + sent + " sent before it, which the sink may not all have read)",
           result(), e);
-    } catch (SocketTimeoutException e) {
+    }
+    if (e instanceof SocketTimeoutException) {
       throw new ReplayException(context() + "the sink at " + endpoint + " stopped reading: sending message "
           + number + " timed out after " + settings.sendTimeout.toMillis() + " ms (" + sent + " sent)", result(), e);
-    } catch (IOException e) {
-      String hint = length > DEFAULT_SEND_BUFFER_FITS && socket != null ? ". A packet of " + length + " bytes needs"
-          + " a socket send buffer as large, which the kernel caps at net.core.wmem_max: raise it (sysctl -w"
-          + " net.core.wmem_max=" + 2 * length + ")" : "";
-      throw new ReplayException(context() + "sending message " + number + " to " + endpoint + " failed: "
-          + e.getMessage() + " (" + sent + " sent)" + hint, result(), e);
     }
+    String hint = length > DEFAULT_SEND_BUFFER_FITS && socket != null ? ". A packet of " + length + " bytes needs"
+        + " a socket send buffer as large, which the kernel caps at net.core.wmem_max: raise it (sysctl -w"
+        + " net.core.wmem_max=" + 2 * length + ")" : "";
+    throw new ReplayException(context() + "sending message " + number + " to " + endpoint + " failed: "
+        + e.getMessage() + " (" + sent + " sent)" + hint, result(), e);
+  }
+
+  /** Counts one packet the kernel took. */
+  private void count(int length, int type) {
     sent++;
     bytes += length;
     if (type < COUNTED_TYPES) {
@@ -241,7 +343,10 @@ final class ReplayRun implements Closeable {
       otherCounts.merge(type, 1L, Long::sum);
     }
     settings.listener.messageSent(sent);
-    return true;
+  }
+
+  private static int type(ByteBuffer packet) {
+    return packet.remaining() >= 4 ? MessageHeader.messageType(packet, packet.position()) : 0;
   }
 
   /** Sends the client handshake and returns the sink's version. */

@@ -11,7 +11,7 @@ import java.time.Duration;
  * exactly one, boundaries kept. The real implementation is {@link UnixSeqPacketChannel}; {@link InMemorySeqPacketChannel}
  * behaves the same way inside one JVM, for tests without socket files.
  *
- * <p>Two kernel behaviours shape the contract and both implementations follow them:
+ * <p>Three kernel behaviours shape the contract, and every implementation follows them:
  *
  * <ul>
  *   <li>A packet longer than the space offered to {@link #receive(ByteBuffer)} is cut to that space, silently.

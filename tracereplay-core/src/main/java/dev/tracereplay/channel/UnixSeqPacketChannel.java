@@ -31,10 +31,10 @@ import org.newsclub.net.unix.OperationNotSupportedSocketException;
  * {@link UnixSeqPacketListener} hands out the server side.
  *
  * <p>junixsocket creates, connects, shuts down and closes the socket. Each packet is one system
- * call on its descriptor, made by the JDK rather than through junixsocket's channel, which costs a
- * good part of a microsecond more per packet (locking, two lambdas allocated, an interruptible
- * channel's bookkeeping and JNI), reads an expired receive timeout as -1 like the end of stream,
- * and closes the socket when the peer resets it, losing the packets still queued:
+ * call on its descriptor, made by the JDK rather than through junixsocket's channel, which adds
+ * locking, two lambdas allocated per call, an interruptible channel's bookkeeping and JNI to each
+ * packet (bench/README.md has the figures), reads an expired receive timeout as -1 like the end of
+ * stream, and closes the socket when the peer resets it, losing the packets still queued:
  *
  * <ul>
  *   <li>On JDK 22 and later, packets in direct buffers are sent and received with send(2) and

@@ -200,6 +200,15 @@ public final class ReplayPlan {
     }
   }
 
+  /**
+   * Whether {@link #awaitTurn} may wait before the record just decided: a stall is due before it,
+   * or the replay is paced. A sender may hand records for which this is false to the socket
+   * together, in one call; one for which it is true must go alone, after what came before it.
+   */
+  public boolean mayWait() {
+    return pendingStallNanos != 0 || !(pacing instanceof Pacing.AsFastAsPossible);
+  }
+
   /** Messages selected so far (sent, altered or dropped). */
   public long messagesSelected() {
     return selected;
