@@ -141,12 +141,8 @@ public final class ServerConfig {
 
   /** @throws IllegalArgumentException unless at least {@value Handshake#MIN_SUPPORTED_VERSION} (unsigned) */
   public ServerConfig withHandshakeVersion(int version) {
-    if (!Handshake.isSupported(version)) {
-      throw new IllegalArgumentException("handshakeVersion must be at least " + Handshake.MIN_SUPPORTED_VERSION
-          + ", was " + Integer.toUnsignedString(version));
-    }
     return new ServerConfig(maxMessageSize, maxHandshakeSize, maxClients, maxPendingHandshakes, handshakeTimeout,
-        closeGracePeriod, version, name);
+        closeGracePeriod, Handshake.checkVersion("handshakeVersion", version), name);
   }
 
   /** @throws IllegalArgumentException unless 1 to {@value #MAX_NAME_LENGTH} characters */
