@@ -36,6 +36,11 @@ public class ReplayResultAssert extends AbstractAssert<ReplayResultAssert, Repla
    */
   public ReplayResultAssert deliveredAll() {
     isNotNull();
+    if (!actual.deliveredAll() && actual.sinkClosedAtMessage().isEmpty()) {
+      throw failure("%nExpecting the replay of:%n  %s%ninto:%n  %s%nto send every message but the sink closed the"
+          + " connection at the handshake, after a handshake-version fault (nothing was sent)", actual.trace(),
+          actual.endpoint());
+    }
     if (!actual.deliveredAll()) {
       long failed = actual.sinkClosedAtMessage().getAsLong();
       throw failure("%nExpecting the replay of:%n  %s%ninto:%n  %s%nto send every message but the sink had closed the"

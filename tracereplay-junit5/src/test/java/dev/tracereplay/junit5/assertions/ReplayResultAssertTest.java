@@ -52,6 +52,19 @@ class ReplayResultAssertTest {
         0, OptionalLong.empty());
   }
 
+  /** A sink that closed at the handshake, after a handshake-version fault: nothing sent, no failed send. */
+  private ReplayResult closedAtHandshake() {
+    return new ReplayResult(trace, ENDPOINT, 0, 0, 0, Map.of(), OptionalLong.empty(), Duration.ZERO, 2, 0, 0,
+        OptionalLong.empty(), true);
+  }
+
+  @Test
+  void deliveredAllFailsNamingTheHandshakeWhenTheSinkClosedThere() {
+    assertThatThrownBy(() -> assertThat(closedAtHandshake()).deliveredAll())
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("closed the connection at the handshake, after a handshake-version fault");
+  }
+
   /** A shaped replay: 1 of 2 dropped, then closed on purpose after message 2. */
   private ReplayResult shaped() {
     return new ReplayResult(trace, ENDPOINT, 1, 12, 1, Map.of(1, 1L), OptionalLong.empty(), Duration.ZERO, 2, 1, 0,
