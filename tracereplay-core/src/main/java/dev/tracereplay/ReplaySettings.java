@@ -1,6 +1,6 @@
 package dev.tracereplay;
 
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.internal.file.TraceFormat;
 import dev.tracereplay.replay.ReplayClock;
 import dev.tracereplay.replay.ReplayShape;
 import java.time.Duration;

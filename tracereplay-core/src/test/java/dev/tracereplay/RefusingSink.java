@@ -2,7 +2,7 @@ package dev.tracereplay;
 
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketListener;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

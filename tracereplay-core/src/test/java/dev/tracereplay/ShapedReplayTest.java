@@ -12,7 +12,7 @@ import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.replay.Fault;
 import dev.tracereplay.replay.MessageRange;
 import dev.tracereplay.replay.ShapeException;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.tracereplay.bench;
 
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketListener;
-import dev.tracereplay.file.TraceFormat;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.file.TraceFormat;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.tracereplay.bench;
 
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketChannel;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

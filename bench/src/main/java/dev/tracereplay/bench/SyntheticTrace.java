@@ -2,7 +2,7 @@ package dev.tracereplay.bench;
 
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.internal.file.TraceFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.tracereplay.cli;
 
 import dev.tracereplay.channel.UnixSeqPacketListener;
-import dev.tracereplay.record.RecordingDirectory;
+import dev.tracereplay.internal.record.RecordingDirectory;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package dev.tracereplay.cli;
 
 import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.channel.UnixSeqPacketListener;
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.internal.file.TraceFormat;
 import dev.tracereplay.record.Recording;
-import dev.tracereplay.record.RecordingDirectory;
+import dev.tracereplay.internal.record.RecordingDirectory;
 import dev.tracereplay.record.RecordingListener;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.tracereplay.cli;
 
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.internal.file.TraceFormat;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.tracereplay.file;
 
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 public record TraceConfig(int version) {
 
-  /** The config of a recording made by a server speaking {@link Handshake#CURRENT_VERSION}. */
+  /** The config of a recording made by a server speaking version {@value dev.tracereplay.internal.wire.Handshake#CURRENT_VERSION}. */
   public static final TraceConfig CURRENT = new TraceConfig(Handshake.CURRENT_VERSION);
 
   public TraceConfig {

@@ -1,5 +1,6 @@
 package dev.tracereplay.file;
 
+import dev.tracereplay.internal.file.TraceFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -168,12 +169,13 @@ public final class TraceFileReader implements Closeable {
   }
 
   private TraceConfig readHeader() throws IOException {
-    int signatureLength = TraceFormat.SIGNATURE_BYTES.length;
+    byte[] signature = TraceFormat.signatureBytes();
+    int signatureLength = signature.length;
     if (!fill(signatureLength)) {
       throw new BadSignatureException(file, "a file of only " + buffer.remaining() + " bytes");
     }
     for (int i = 0; i < signatureLength; i++) {
-      if (buffer.get(i) != TraceFormat.SIGNATURE_BYTES[i]) {
+      if (buffer.get(i) != signature[i]) {
         throw new BadSignatureException(file, printable(signatureLength));
       }
     }

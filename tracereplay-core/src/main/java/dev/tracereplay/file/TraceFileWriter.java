@@ -1,5 +1,6 @@
 package dev.tracereplay.file;
 
+import dev.tracereplay.internal.file.TraceFormat;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -208,7 +209,7 @@ public final class TraceFileWriter implements Closeable, Flushable {
 
   private void writeHeader(TraceConfig config) throws IOException {
     byte[] json = config.toJson();
-    buffer.put(TraceFormat.SIGNATURE_BYTES);
+    buffer.put(TraceFormat.signatureBytes());
     buffer.putLong(json.length);
     buffer.put(json);
     flush();
@@ -243,7 +244,7 @@ public final class TraceFileWriter implements Closeable, Flushable {
     long keptRecords = 0;
     int at = 0;
     if (start == 0) {
-      at = TraceFormat.SIGNATURE_BYTES.length;
+      at = TraceFormat.signatureBytes().length;
       at += TraceFormat.SIZE_PREFIX + (int) buffer.getLong(at);
       kept = at <= written ? at : 0;
     }

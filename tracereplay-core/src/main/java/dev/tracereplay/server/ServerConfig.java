@@ -1,7 +1,7 @@
 package dev.tracereplay.server;
 
-import dev.tracereplay.file.TraceFormat;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.file.TraceFormat;
+import dev.tracereplay.internal.wire.Handshake;
 import java.time.Duration;
 import java.util.Objects;
 

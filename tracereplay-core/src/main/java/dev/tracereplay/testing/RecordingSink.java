@@ -9,7 +9,7 @@ import dev.tracereplay.server.ClientInfo;
 import dev.tracereplay.server.CloseReason;
 import dev.tracereplay.server.LimitReachedException;
 import dev.tracereplay.server.SinkServer;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.file.TraceFiles;
 import dev.tracereplay.file.TraceVerification;
 import dev.tracereplay.file.TraceVerifier;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;

@@ -9,7 +9,7 @@ import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketListener;
 import dev.tracereplay.file.TraceFileReader;
 import dev.tracereplay.file.TraceFiles;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.tracereplay.file;
 
+import dev.tracereplay.internal.file.TraceFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,7 @@ public final class TraceFiles {
   /** A file under construction that starts with the signature and this config JSON. */
   public static TraceFiles withHeader(String json) {
     TraceFiles file = new TraceFiles();
-    file.raw(TraceFormat.SIGNATURE_BYTES);
+    file.raw(TraceFormat.signatureBytes());
     file.sizePrefix(json.length());
     file.raw(json.getBytes(StandardCharsets.UTF_8));
     return file;

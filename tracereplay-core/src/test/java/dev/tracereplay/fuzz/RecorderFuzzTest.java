@@ -12,7 +12,7 @@ import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.file.TraceFileReader;
 import dev.tracereplay.record.Recording;
 import dev.tracereplay.server.CloseReason;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import dev.tracereplay.wire.MessageHeader;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;

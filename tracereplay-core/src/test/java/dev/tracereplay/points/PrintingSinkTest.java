@@ -12,7 +12,7 @@ import dev.tracereplay.points.syscall.Open;
 import dev.tracereplay.server.ClientInfo;
 import dev.tracereplay.server.CloseReason;
 import dev.tracereplay.server.SinkServer;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.tracereplay.server;
 
+import dev.tracereplay.internal.server.DirectBufferPool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ import dev.tracereplay.channel.PeerClosedException;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.SeqPacketListener;
 import dev.tracereplay.channel.UnixSeqPacketListener;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

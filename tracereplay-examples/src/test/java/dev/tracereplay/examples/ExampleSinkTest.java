@@ -13,7 +13,7 @@ import dev.tracereplay.points.TraceMessageReader;
 import dev.tracereplay.points.TracePoints;
 import dev.tracereplay.points.TracePrinter;
 import dev.tracereplay.points.container.Start;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,7 +4,6 @@ import com.google.protobuf.Message;
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;
 import dev.tracereplay.points.TracePoints;
-import dev.tracereplay.wire.Handshake;
 import dev.tracereplay.wire.MessageHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +36,7 @@ import java.util.Objects;
  */
 public final class TraceBuilder {
   private final List<ByteBuffer> packets = new ArrayList<>();
-  private int version = Handshake.CURRENT_VERSION;
+  private int version = TraceConfig.CURRENT.version();
 
   private TraceBuilder() {}
 

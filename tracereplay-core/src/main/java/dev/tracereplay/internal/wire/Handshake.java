@@ -1,4 +1,4 @@
-package dev.tracereplay.wire;
+package dev.tracereplay.internal.wire;
 
 import java.nio.ByteBuffer;
 

@@ -1,11 +1,13 @@
-package dev.tracereplay.record;
+package dev.tracereplay.internal.record;
 
+import dev.tracereplay.record.RecordingListener;
+import dev.tracereplay.record.Recording;
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;
 import dev.tracereplay.server.ClientHandler;
 import dev.tracereplay.server.ClientHandlerFactory;
 import dev.tracereplay.server.ClientInfo;
-import dev.tracereplay.server.DirectBufferPool;
+import dev.tracereplay.internal.server.DirectBufferPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;

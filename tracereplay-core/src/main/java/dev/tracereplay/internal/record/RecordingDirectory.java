@@ -1,4 +1,4 @@
-package dev.tracereplay.record;
+package dev.tracereplay.internal.record;
 
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;

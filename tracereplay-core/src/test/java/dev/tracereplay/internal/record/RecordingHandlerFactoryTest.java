@@ -1,5 +1,7 @@
-package dev.tracereplay.record;
+package dev.tracereplay.internal.record;
 
+import dev.tracereplay.record.RecordingListener;
+import dev.tracereplay.record.Recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.channel.InMemorySeqPacketListener;
@@ -7,9 +9,9 @@ import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.file.TraceConfig;
 import dev.tracereplay.file.TraceFileWriter;
 import dev.tracereplay.server.CloseReason;
-import dev.tracereplay.server.DirectBufferPool;
+import dev.tracereplay.internal.server.DirectBufferPool;
 import dev.tracereplay.server.SinkServer;
-import dev.tracereplay.wire.Handshake;
+import dev.tracereplay.internal.wire.Handshake;
 import dev.tracereplay.wire.MessageHeader;
 import dev.tracereplay.wire.MessageType;
 import java.nio.ByteBuffer;

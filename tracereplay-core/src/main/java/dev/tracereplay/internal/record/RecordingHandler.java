@@ -1,7 +1,9 @@
-package dev.tracereplay.record;
+package dev.tracereplay.internal.record;
 
+import dev.tracereplay.record.RecordingListener;
+import dev.tracereplay.record.Recording;
 import dev.tracereplay.file.TraceFileWriter;
-import dev.tracereplay.file.TraceFormat;
+import dev.tracereplay.internal.file.TraceFormat;
 import dev.tracereplay.server.ClientHandler;
 import dev.tracereplay.server.CloseReason;
 import dev.tracereplay.server.LimitReachedException;

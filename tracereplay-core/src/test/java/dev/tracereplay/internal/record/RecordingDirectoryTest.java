@@ -1,4 +1,4 @@
-package dev.tracereplay.record;
+package dev.tracereplay.internal.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

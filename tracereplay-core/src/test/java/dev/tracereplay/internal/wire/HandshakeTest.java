@@ -1,4 +1,4 @@
-package dev.tracereplay.wire;
+package dev.tracereplay.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

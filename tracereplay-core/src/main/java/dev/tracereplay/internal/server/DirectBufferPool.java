@@ -1,4 +1,4 @@
-package dev.tracereplay.server;
+package dev.tracereplay.internal.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
