@@ -1,8 +1,9 @@
 package dev.tracereplay.server;
 
+import dev.tracereplay.internal.server.DirectBufferPool;
 import dev.tracereplay.channel.SeqPacketChannel;
-import dev.tracereplay.wire.Handshake;
-import dev.tracereplay.wire.HandshakeException;
+import dev.tracereplay.internal.wire.Handshake;
+import dev.tracereplay.internal.wire.HandshakeException;
 import dev.tracereplay.wire.MessageHeader;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -63,7 +64,7 @@ final class ClientConnection implements Runnable {
      */
     String startRecording(ClientConnection client);
 
-    /** The client was refused before it was answered (the reason is logged by the server). */
+    /** The client was refused before it was answered: counted, and its recording slot (if it took one) freed. */
     void refused(ClientConnection client, String why);
 
     /** The connection is closed and its thread about to end. */
@@ -227,8 +228,10 @@ final class ClientConnection implements Runnable {
   }
 
   private int refuse(String why) {
-    SinkServer.closeQuietly(channel);
+    // Counted and its recording slot freed before the client can see the close: a client that
+    // connects as soon as this one is refused must find the slot free.
     server.refused(this, why);
+    SinkServer.closeQuietly(channel);
     return 0;
   }
 

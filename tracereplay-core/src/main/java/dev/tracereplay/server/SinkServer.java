@@ -1,5 +1,6 @@
 package dev.tracereplay.server;
 
+import dev.tracereplay.internal.server.DirectBufferPool;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.SeqPacketListener;
 import dev.tracereplay.channel.UnixSeqPacketListener;
@@ -415,6 +416,15 @@ public final class SinkServer implements AutoCloseable {
 
     @Override
     public void refused(ClientConnection client, String why) {
+      lock.lock();
+      try {
+        if (client.recording) {
+          client.recording = false;
+          recordingClients--;
+        }
+      } finally {
+        lock.unlock();
+      }
       refusals.refused(client.toString(), why);
     }
 
