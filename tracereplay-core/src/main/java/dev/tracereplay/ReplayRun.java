@@ -5,7 +5,7 @@ import dev.tracereplay.channel.PeerClosedException;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.file.TraceFileReader;
-import dev.tracereplay.replay.ReplayPlan;
+import dev.tracereplay.internal.replay.ReplayPlan;
 import dev.tracereplay.replay.ShapeException;
 import dev.tracereplay.internal.wire.Handshake;
 import dev.tracereplay.internal.wire.HandshakeException;
@@ -83,7 +83,7 @@ final class ReplayRun implements Closeable {
     this.trace = trace;
     this.settings = settings;
     this.reader = reader;
-    this.plan = settings.shape.isAsRecorded() ? null : settings.shape.plan(settings.clock);
+    this.plan = settings.shape.isAsRecorded() ? null : ReplayPlan.of(settings.shape, settings.clock);
     this.batch = batching ? new PacketBatch(BATCH_PACKETS, BATCH_BYTES / BATCH_PACKETS) : null;
     this.batchNumbers = batching ? new long[BATCH_PACKETS] : null;
     this.batchTypes = batching ? new int[BATCH_PACKETS] : null;

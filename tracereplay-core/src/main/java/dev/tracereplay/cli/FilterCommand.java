@@ -4,7 +4,7 @@ import dev.tracereplay.file.TraceFileReader;
 import dev.tracereplay.file.TraceFileWriter;
 import dev.tracereplay.replay.Fault;
 import dev.tracereplay.replay.ReplayClock;
-import dev.tracereplay.replay.ReplayPlan;
+import dev.tracereplay.internal.replay.ReplayPlan;
 import dev.tracereplay.replay.ReplayShape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -68,7 +68,7 @@ final class FilterCommand implements Callable<Integer> {
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
       throw exists();
     }
-    ReplayPlan plan = shape.plan(ReplayClock.system());
+    ReplayPlan plan = ReplayPlan.of(shape, ReplayClock.system());
     long written;
     try (TraceFileReader reader = TraceFileReader.open(input.trace(), input.maxRecordSize)) {
       written = copy(reader, plan);

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * <p>Message numbers are 1-based positions in the file, whatever is selected or dropped.
  * Selection chooses what is replayed, byte for byte; leaving a message out is not a drop (no
  * header changes). Faults then apply to the selected messages (see {@link Fault}). Immutable and
- * thread-safe; {@link #plan} makes the state of one replay.
+ * thread-safe; each replay keeps its own state (in the library's internals).
  *
  * @param faults the faults, in the order given (their effect does not depend on it)
  * @param types the header type numbers selected; empty for every type
@@ -198,11 +198,6 @@ public record ReplayShape(List<Fault> faults, Set<Integer> types, MessageRange m
   /** Whether a fault changes the bytes of a packet (rather than dropping, pausing or closing). */
   public boolean altersPackets() {
     return faults.stream().anyMatch(Fault.Alteration.class::isInstance);
-  }
-
-  /** The state of one replay of this shape, waiting by {@code clock}. */
-  public ReplayPlan plan(ReplayClock clock) {
-    return new ReplayPlan(this, clock);
   }
 
   /** The shape in the spellings {@link #parse} reads, e.g. {@code [drop@2-3, close@10], types [7], messages 1-}. */

@@ -1,5 +1,9 @@
-package dev.tracereplay.replay;
+package dev.tracereplay.internal.replay;
 
+import dev.tracereplay.replay.ReplayShape;
+import dev.tracereplay.replay.ReplayClock;
+import dev.tracereplay.replay.Pacing;
+import dev.tracereplay.replay.Fault;
 import dev.tracereplay.points.TraceMessage;
 import dev.tracereplay.wire.MalformedMessageException;
 import dev.tracereplay.wire.MessageHeader;
@@ -80,7 +84,12 @@ public final class ReplayPlan {
   private long firstTime = NO_TIME;
   private long latestTime = NO_TIME;
 
-  ReplayPlan(ReplayShape shape, ReplayClock clock) {
+  /** The state of one replay of {@code shape}, waiting by {@code clock}. */
+  public static ReplayPlan of(ReplayShape shape, ReplayClock clock) {
+    return new ReplayPlan(shape, clock);
+  }
+
+  private ReplayPlan(ReplayShape shape, ReplayClock clock) {
     this.clock = clock;
     this.from = shape.messages().from();
     this.to = shape.messages().to();
