@@ -157,10 +157,19 @@ class TraceRecorderLimitsTest {
     try (TraceRecorder recorder = TraceRecorder.builder(endpoint(), out())
         .maxBytesPerRecording(header + 3 * perMessage).start();
         RawClient client = RawClient.connect(endpoint())) {
-      for (int i = 0; i < 5; i++) {
-        client.send(RawClient.message(i, 10));
+      int sent = 0;
+      boolean closedWhileSending = false;
+      try {
+        for (; sent < 5; sent++) {
+          client.send(RawClient.message(sent, 10));
+        }
+      } catch (PeerClosedException closedAtTheLimit) {
+        // The recorder may close the connection after the third message, before the last sends
+        // (and junixsocket then closes the descriptor, so there is nothing left to receive on).
+        closedWhileSending = true;
+        assertThat(sent).isGreaterThanOrEqualTo(3);
       }
-      assertThat(client.awaitServerClose()).isTrue();
+      assertThat(closedWhileSending || client.awaitServerClose()).isTrue();
       assertThat(recorder.awaitNoClients(DEADLINE)).isTrue();
 
       Recording recording = recorder.recordings().get(0);
