@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.newsclub.net.unix.BrokenPipeSocketException;
 import org.newsclub.net.unix.ConnectionResetSocketException;
@@ -59,6 +60,17 @@ final class ForeignSocketIo {
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVTIMEO = 20;
   private static final int SO_SNDTIMEO = 21;
+  private static final int PROT_READ_WRITE = 0x1 | 0x2;
+  private static final int MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
+  private static final int MADV_DONTNEED = 4;
+  private static final long PAGE = 4096;
+
+  /**
+   * How much of a received packet's slot stays resident after the next receive: the pages of a
+   * longer packet beyond this are given back to the system, so that a batch whose slots are sized
+   * for the largest packet allowed holds at most this much per slot once large packets have passed.
+   */
+  static final int RESIDENT_PER_SLOT = 64 << 10;
 
   // struct mmsghdr and struct iovec on the LP64 Linux ABIs (x86-64, AArch64): msg_iov at 16,
   // msg_iovlen at 24, msg_len at 56, 64 bytes in all; an iovec is a pointer and a length.
@@ -92,6 +104,17 @@ final class ForeignSocketIo {
   private static final MethodHandle NEW_CAPTURE;
   /** The address of a direct buffer's position: (ByteBuffer) long. */
   private static final MethodHandle ADDRESS;
+  /** {@code void *mmap(void *, size_t, int, int, int, off_t)}: (capture, address, length, prot, flags, fd, offset) long. */
+  private static final MethodHandle MMAP;
+  /** {@code int munmap(void *, size_t)}: (capture, address, length) int. */
+  private static final MethodHandle MUNMAP;
+  /** {@code int madvise(void *, size_t, int)}: (capture, address, length, advice) int. */
+  private static final MethodHandle MADVISE;
+  /**
+   * A direct buffer over native memory, whose cleanup runs once the buffer (and every view of it)
+   * is unreachable: (address, length, Consumer cleanup) ByteBuffer.
+   */
+  private static final MethodHandle WRAP;
 
   static {
     MethodHandle[] handles = null;
@@ -112,6 +135,10 @@ final class ForeignSocketIo {
     ERRNO = AVAILABLE ? handles[6] : null;
     NEW_CAPTURE = AVAILABLE ? handles[7] : null;
     ADDRESS = AVAILABLE ? handles[8] : null;
+    MMAP = AVAILABLE ? handles[9] : null;
+    MUNMAP = AVAILABLE ? handles[10] : null;
+    MADVISE = AVAILABLE ? handles[11] : null;
+    WRAP = AVAILABLE ? handles[12] : null;
   }
 
   private final int fd;
@@ -254,6 +281,9 @@ final class ForeignSocketIo {
    */
   int receive(PacketBatch batch, int timeoutMillis) throws IOException {
     BatchHeaders headers = headers(batch);
+    if (batch.lazilyMapped) {
+      releaseLargePackets(batch, headers.dataAddress);
+    }
     headers.pointAtSlots(batch);
     batch.startReceive();
     enter();
@@ -277,6 +307,55 @@ final class ForeignSocketIo {
       }
     } finally {
       exit();
+    }
+  }
+
+  /**
+   * Gives back to the system the pages of each packet the batch holds beyond its first
+   * {@link #RESIDENT_PER_SLOT} bytes: the packets are no longer needed (a receive replaces them),
+   * and the mapping provides zeroed pages again wherever the next packets land.
+   */
+  private static void releaseLargePackets(PacketBatch batch, long base) {
+    for (int i = 0; i < batch.size(); i++) {
+      int length = batch.length(i);
+      if (length > RESIDENT_PER_SLOT) {
+        long start = base + batch.offset(i) + RESIDENT_PER_SLOT;
+        long from = (start + PAGE - 1) & -PAGE;
+        long to = (start - RESIDENT_PER_SLOT + length) & -PAGE;
+        if (to > from && madvise(newCapture(), from, to - from) != 0) {
+          log.debug("madvise of {} bytes at {} failed", to - from, from);
+        }
+      }
+    }
+  }
+
+  /**
+   * A direct buffer of {@code length} bytes of anonymous private memory (mmap(2)) that the system
+   * provides page by page as it is first written: a buffer sized for the largest packet allowed
+   * costs only what the packets written into it use. The mapping is unmapped once the buffer and
+   * every view of it are unreachable.
+   *
+   * @return null when the fast path is not available or the mapping failed (then allocate otherwise)
+   */
+  static ByteBuffer mapLazily(int length) {
+    if (!AVAILABLE || WRAP == null) {
+      return null;
+    }
+    long address = mmap(newCapture(), length);
+    if (address == -1) {
+      log.debug("mmap of {} bytes failed; using allocated memory", length);
+      return null;
+    }
+    Consumer<Object> unmap = segment -> {
+      if (munmap(newCapture(), address, length) != 0) {
+        log.debug("munmap of {} bytes at {} failed", length, address);
+      }
+    };
+    try {
+      return (ByteBuffer) WRAP.invokeExact(address, (long) length, (Consumer<?>) unmap);
+    } catch (Throwable e) {
+      unmap.accept(null);
+      throw unexpected(e);
     }
   }
 
@@ -449,7 +528,7 @@ final class ForeignSocketIo {
     return new SocketException(what + " " + peerAddress + " failed: errno " + errno);
   }
 
-  private static long address(ByteBuffer buffer) {
+  static long address(ByteBuffer buffer) {
     if (!buffer.isDirect()) {
       throw new IllegalArgumentException("the FFM fast path takes direct buffers only");
     }
@@ -489,6 +568,30 @@ final class ForeignSocketIo {
   private static int recvmmsg(Object capture, int fd, long headers, int count) {
     try {
       return (int) RECVMMSG.invokeExact(capture, fd, headers, count, MSG_WAITFORONE, 0L);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static long mmap(Object capture, int length) {
+    try {
+      return (long) MMAP.invokeExact(capture, 0L, (long) length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0L);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int munmap(Object capture, long address, long length) {
+    try {
+      return (int) MUNMAP.invokeExact(capture, address, length);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int madvise(Object capture, long address, long length) {
+    try {
+      return (int) MADVISE.invokeExact(capture, address, length, MADV_DONTNEED);
     } catch (Throwable e) {
       throw unexpected(e);
     }
@@ -538,7 +641,7 @@ final class ForeignSocketIo {
 
   /**
    * Builds the handles through the FFM API by reflection: SEND, RECV, SENDMMSG, RECVMMSG,
-   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, in that order.
+   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, in that order.
    */
   private static MethodHandle[] linkHandles() throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -615,7 +718,46 @@ final class ForeignSocketIo {
     MethodHandle bufferAddress = MethodHandles.filterReturnValue(ofBuffer, address)
         .asType(MethodType.methodType(long.class, ByteBuffer.class));
 
-    return new MethodHandle[] {send, recv, sendmmsg, recvmmsg, setsockopt, shutdown, errno, newCapture, bufferAddress};
+    MethodHandle[] memory = {null, null, null, null};
+    try {
+      memory = linkMemoryHandles(linker, symbols, find, describe, downcall, options, layoutClass, intLayout, longLayout,
+          segmentClass, arenaClass);
+    } catch (Throwable e) {
+      log.debug("Lazily mapped batches are not available; batches are allocated whole", e);
+    }
+
+    return new MethodHandle[] {send, recv, sendmmsg, recvmmsg, setsockopt, shutdown, errno, newCapture, bufferAddress,
+        memory[0], memory[1], memory[2], memory[3]};
+  }
+
+  /** MMAP, MUNMAP, MADVISE and WRAP, for {@link #mapLazily}. */
+  private static MethodHandle[] linkMemoryHandles(Object linker, Object symbols, Method find, Method describe,
+      Method downcall, Object options, Class<?> layoutClass, Object intLayout, Object longLayout, Class<?> segmentClass,
+      Class<?> arenaClass) throws Exception {
+    MethodHandle mmap = link(linker, symbols, find, describe, downcall, options, "mmap", layoutClass,
+        longLayout, longLayout, longLayout, intLayout, intLayout, intLayout, longLayout)
+        .asType(MethodType.methodType(long.class, Object.class, long.class, long.class, int.class, int.class, int.class,
+            long.class));
+    MethodHandle munmap = link(linker, symbols, find, describe, downcall, options, "munmap", layoutClass,
+        intLayout, longLayout, longLayout)
+        .asType(MethodType.methodType(int.class, Object.class, long.class, long.class));
+    MethodHandle madvise = link(linker, symbols, find, describe, downcall, options, "madvise", layoutClass,
+        intLayout, longLayout, longLayout, intLayout)
+        .asType(MethodType.methodType(int.class, Object.class, long.class, long.class, int.class));
+
+    // MemorySegment.ofAddress(address).reinterpret(length, Arena.ofAuto(), cleanup).asByteBuffer()
+    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+    MethodHandle ofAddress = lookup.findStatic(segmentClass, "ofAddress", MethodType.methodType(segmentClass, long.class));
+    // reinterpret is caller-sensitive (a restricted method): a public lookup may not bind it.
+    MethodHandle reinterpret = MethodHandles.lookup().findVirtual(segmentClass, "reinterpret",
+        MethodType.methodType(segmentClass, long.class, arenaClass, Consumer.class));
+    MethodHandle ofAuto = lookup.findStatic(arenaClass, "ofAuto", MethodType.methodType(arenaClass));
+    MethodHandle asByteBuffer = lookup.findVirtual(segmentClass, "asByteBuffer", MethodType.methodType(ByteBuffer.class));
+    MethodHandle wrap = MethodHandles.filterArguments(reinterpret, 0, ofAddress);
+    wrap = MethodHandles.collectArguments(wrap, 2, ofAuto);
+    wrap = MethodHandles.filterReturnValue(wrap, asByteBuffer)
+        .asType(MethodType.methodType(ByteBuffer.class, long.class, long.class, Consumer.class));
+    return new MethodHandle[] {mmap, munmap, madvise, wrap};
   }
 
   private static MethodHandle link(Object linker, Object symbols, Method find, Method describe, Method downcall,

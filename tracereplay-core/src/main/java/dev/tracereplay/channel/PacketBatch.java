@@ -1,6 +1,7 @@
 package dev.tracereplay.channel;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A reusable set of packets for one batched {@link SeqPacketChannel#send(PacketBatch) send} or
@@ -20,12 +21,21 @@ import java.nio.ByteBuffer;
  *       accepted and treat a full slot as too big.
  * </ul>
  *
+ * <p>On the JDK 22+ fast path of {@link UnixSeqPacketChannel}, a batch of 1 MiB or more lives in
+ * memory the system provides page by page as packets are first written into it (an anonymous
+ * mapping), so slots sized for the largest packet allowed cost only what the packets received
+ * use, and the pages a packet of over 64 KiB used in its slot are given back at the next
+ * receive. Elsewhere the buffer is a direct buffer of the whole capacity, allocated at once.
+ *
  * <p>Not thread-safe: one thread fills or reads a batch at a time, and a batch is not used while
  * a call on it runs.
  */
 public final class PacketBatch {
   /** The most packets one batch holds: the kernel takes at most 1024 per sendmmsg or recvmmsg. */
   public static final int MAX_PACKETS = 1024;
+
+  /** The capacity from which a batch's memory is mapped lazily where the fast path allows. */
+  static final int LAZY_CAPACITY = 1 << 20;
 
   private final int maxPackets;
   private final int slotSize;
@@ -40,6 +50,8 @@ public final class PacketBatch {
   private int end;
   /** The native message headers of the FFM path, made on its first use of this batch. */
   Object nativeHeaders;
+  /** Whether the buffer is a lazily provided mapping, whose pages can be given back. */
+  final boolean lazilyMapped;
 
   /**
    * A batch of {@code maxPackets} slots of {@code slotSize} bytes, in one direct buffer of
@@ -61,10 +73,12 @@ public final class PacketBatch {
     }
     this.maxPackets = maxPackets;
     this.slotSize = slotSize;
-    this.buffer = ByteBuffer.allocateDirect((int) capacity);
+    ByteBuffer mapped = capacity >= LAZY_CAPACITY ? ForeignSocketIo.mapLazily((int) capacity) : null;
+    this.lazilyMapped = mapped != null;
+    this.buffer = lazilyMapped ? mapped : ByteBuffer.allocateDirect((int) capacity);
     this.offsets = new int[maxPackets];
     this.lengths = new int[maxPackets];
-    this.view = buffer.asReadOnlyBuffer();
+    this.view = buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     this.channelView = buffer.duplicate();
   }
 
@@ -142,8 +156,9 @@ public final class PacketBatch {
 
   /**
    * Packet {@code index} between the returned buffer's position and limit (empty for an end of
-   * stream). The same read-only view is returned every time: it is valid until the next call to
-   * this method or to a method that changes the batch.
+   * stream), in little-endian order, the wire protocol's. The same read-only view is returned
+   * every time: it is valid until the next call to this method or to a method that changes the
+   * batch.
    *
    * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
    */

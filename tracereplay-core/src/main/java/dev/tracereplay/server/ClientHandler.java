@@ -15,8 +15,9 @@ public interface ClientHandler {
    * One message: the raw packet (header and payload) between the buffer's position and limit.
    * The server has already checked that the header is well formed (see
    * {@link dev.tracereplay.wire.MessageHeader#malformation}); read its fields with the
-   * {@link dev.tracereplay.wire.MessageHeader} accessors. The buffer is reused for the next
-   * message: copy what must outlive the call.
+   * {@link dev.tracereplay.wire.MessageHeader} accessors. The buffer is a read-only view in
+   * little-endian order (the wire protocol's), valid for this call only: the memory behind it
+   * receives the next packets, so copy what must outlive the call.
    *
    * @throws IOException to close this client (the reason is logged and passed to
    *     {@link #onClose})

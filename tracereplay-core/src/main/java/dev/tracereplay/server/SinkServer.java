@@ -1,9 +1,11 @@
 package dev.tracereplay.server;
 
-import dev.tracereplay.internal.server.DirectBufferPool;
+import dev.tracereplay.channel.PacketBatch;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.SeqPacketListener;
+import dev.tracereplay.channel.UnixSeqPacketChannel;
 import dev.tracereplay.channel.UnixSeqPacketListener;
+import dev.tracereplay.internal.server.DirectBufferPool;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
@@ -60,12 +62,22 @@ public final class SinkServer implements AutoCloseable {
   /** Returned receive buffers kept for reuse, beyond which they are let go. */
   static final int IDLE_BUFFERS = 16;
 
+  /**
+   * The most packets one receive takes where receives are batched: enough that the cost of a call
+   * is shared among many of runsc's small packets, few enough that a batch is handled while the
+   * next packets queue.
+   */
+  static final int MAX_RECEIVE_SLOTS = 64;
+
+  /** The address space a client's receive batch may reserve (its memory is used only as packets land). */
+  private static final long RECEIVE_RESERVATION = 256L << 20;
+
   private final SeqPacketListener listener;
   private final Path endpoint;
   private final ClientHandlerFactory handlers;
   private final ServerConfig config;
   private final ThreadFactory threads;
-  private final DirectBufferPool receiveBuffers;
+  private final DirectBufferPool<PacketBatch> receiveBuffers;
   private final AcceptRetry acceptRetry;
   private final Consumer<Throwable> onFailure;
   private final RefusalLog refusals;
@@ -89,7 +101,8 @@ public final class SinkServer implements AutoCloseable {
     this.config = builder.config;
     this.threads = builder.threads;
     this.receiveBuffers = builder.receiveBuffers != null ? builder.receiveBuffers
-        : new DirectBufferPool(config.maxMessageSize() + 1, IDLE_BUFFERS);
+        : DirectBufferPool.ofBatches(receiveSlots(config.maxMessageSize() + 1), config.maxMessageSize() + 1,
+            IDLE_BUFFERS);
     this.acceptRetry = builder.acceptRetry;
     this.onFailure = builder.onFailure;
     this.refusals = new RefusalLog(log, listener.address(), builder.refusalLogInterval, System::nanoTime);
@@ -238,8 +251,20 @@ public final class SinkServer implements AutoCloseable {
     return refusals.lines();
   }
 
-  DirectBufferPool receiveBuffers() {
+  DirectBufferPool<PacketBatch> receiveBuffers() {
     return receiveBuffers;
+  }
+
+  /**
+   * The slots of a client's receive batch, each of {@code slotSize} bytes: one where receives are
+   * not batched (the JDK's calls take one packet each), else up to {@link #MAX_RECEIVE_SLOTS}
+   * within {@link #RECEIVE_RESERVATION}.
+   */
+  static int receiveSlots(int slotSize) {
+    if (!UnixSeqPacketChannel.usesForeignCalls()) {
+      return 1;
+    }
+    return (int) Math.max(1, Math.min(MAX_RECEIVE_SLOTS, RECEIVE_RESERVATION / slotSize));
   }
 
   private void acceptLoop() {
@@ -387,7 +412,7 @@ public final class SinkServer implements AutoCloseable {
     }
 
     @Override
-    public DirectBufferPool receiveBuffers() {
+    public DirectBufferPool<PacketBatch> receiveBuffers() {
       return receiveBuffers;
     }
 
@@ -457,7 +482,7 @@ public final class SinkServer implements AutoCloseable {
     private ServerConfig config = ServerConfig.defaults();
     private Consumer<Throwable> onFailure = failure -> { };
     private ThreadFactory threads = Thread::new;
-    private DirectBufferPool receiveBuffers;
+    private DirectBufferPool<PacketBatch> receiveBuffers;
     private AcceptRetry acceptRetry = AcceptRetry.DEFAULT;
     private Duration refusalLogInterval = RefusalLog.INTERVAL;
 
@@ -559,7 +584,7 @@ public final class SinkServer implements AutoCloseable {
     }
 
     /** The receive buffers: a test's seam for buffers that cannot be had. */
-    Builder receiveBuffers(DirectBufferPool buffers) {
+    Builder receiveBuffers(DirectBufferPool<PacketBatch> buffers) {
       this.receiveBuffers = Objects.requireNonNull(buffers, "buffers");
       return this;
     }
@@ -587,7 +612,7 @@ public final class SinkServer implements AutoCloseable {
         throw new IllegalStateException("call handlers(factory) before start()");
       }
       if (receiveBuffers != null && receiveBuffers.bufferSize() != config.maxMessageSize() + 1) {
-        throw new IllegalStateException("the receive buffers must be maxMessageSize + 1 = "
+        throw new IllegalStateException("the receive batches' slots must be maxMessageSize + 1 = "
             + (config.maxMessageSize() + 1) + " bytes, are " + receiveBuffers.bufferSize());
       }
       SeqPacketListener source = listener;

@@ -100,6 +100,50 @@ class ForeignSocketIoTest {
   }
 
   @Test
+  void aBatchWithSlotsForTheLargestPacketUsesMemoryOnlyWherePacketsLandAndGivesBackALargeOnesPages()
+      throws IOException {
+    PacketBatch batch = new PacketBatch(64, (1 << 20) + 1);
+    assertThat(batch.lazilyMapped).isEqualTo(ForeignSocketIo.AVAILABLE);
+    if (!batch.lazilyMapped) {
+      return;  // before JDK 22: a direct buffer of the whole capacity, as ever
+    }
+    long base = ForeignSocketIo.address(batch.buffer());
+    assertThat(residentKib(base)).as("resident before any packet (KiB)").isLessThan(64);
+
+    ByteBuffer large = SeqPacketChannelContract.pattern(180_000, 1);
+    client.send(large);
+    assertThat(server.receive(batch)).isEqualTo(1);
+    assertThat(batch.packet(0)).isEqualTo(large.rewind());
+    assertThat(residentKib(base)).as("resident with a 180,000-byte packet (KiB)").isGreaterThanOrEqualTo(175);
+
+    client.send(direct("small"));
+    assertThat(server.receive(batch)).isEqualTo(1);
+    assertThat(batch.packet(0)).isEqualTo(direct("small"));
+    assertThat(residentKib(base)).as("resident once the large packet is replaced (KiB)")
+        .isLessThanOrEqualTo(ForeignSocketIo.RESIDENT_PER_SLOT / 1024 + 8);
+  }
+
+  /**
+   * The resident KiB of the first slot of a batch at {@code address}, from /proc/self/pagemap
+   * (bit 63 of each page's entry: present).
+   */
+  private static long residentKib(long address) throws IOException {
+    int pages = ((1 << 20) + 1 + 4095) / 4096;
+    ByteBuffer entries = ByteBuffer.allocate(pages * 8).order(java.nio.ByteOrder.nativeOrder());
+    try (var pagemap = java.nio.channels.FileChannel.open(Path.of("/proc/self/pagemap"))) {
+      long at = address / 4096 * 8;
+      while (entries.hasRemaining() && pagemap.read(entries, at + entries.position()) > 0) {
+        // read on
+      }
+    }
+    long present = 0;
+    for (int i = 0; i < pages; i++) {
+      present += entries.getLong(i * 8) >>> 63;
+    }
+    return present * 4;
+  }
+
+  @Test
   void aBatchSendHandsManyPacketsToTheKernelInOneCallOnTheFastPath() throws Exception {
     // A peer that reads nothing yet: the whole batch must be in its queue when the send returns.
     PacketBatch batch = new PacketBatch(64, 8);

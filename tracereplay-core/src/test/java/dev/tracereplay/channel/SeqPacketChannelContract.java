@@ -256,6 +256,35 @@ abstract class SeqPacketChannelContract {
   }
 
   @Test
+  void aBatchWithSlotsForTheLargestPacketTakesSmallAndLargePacketsInOrderWithTheirBytes() throws IOException {
+    int[] sizes = {64, 9, 100_000, 64, 1, 70_000, 64};
+    for (int i = 0; i < sizes.length; i++) {
+      client.send(pattern(sizes[i], i));
+    }
+
+    // Slots for the default message limit: on the fast path, a batch whose memory is used only where packets land.
+    PacketBatch batch = new PacketBatch(64, (1 << 20) + 1);
+    int received = 0;
+    while (received < sizes.length) {
+      int count = server.receive(batch);
+      for (int i = 0; i < count; i++, received++) {
+        assertThat(batch.length(i)).as("packet %d's length", received).isEqualTo(sizes[received]);
+        assertThat(batch.packet(i)).as("packet %d's bytes", received).isEqualTo(pattern(sizes[received], received));
+      }
+    }
+    assertThat(received).isEqualTo(sizes.length);
+  }
+
+  /** {@code size} bytes that differ from packet to packet and along the packet. */
+  static ByteBuffer pattern(int size, int seed) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(size);
+    for (int i = 0; i < size; i++) {
+      buffer.put((byte) (i * 31 + seed * 7 + (i >> 8)));
+    }
+    return buffer.flip();
+  }
+
+  @Test
   void aBatchReceiveCutsAPacketLongerThanItsSlotAndGoesOnWithTheNext() throws IOException {
     client.send(bytes(1, 2, 3, 4, 5, 6, 7));
     client.send(bytes(8));

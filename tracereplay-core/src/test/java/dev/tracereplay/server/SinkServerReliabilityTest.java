@@ -1,5 +1,6 @@
 package dev.tracereplay.server;
 
+import dev.tracereplay.channel.PacketBatch;
 import dev.tracereplay.internal.server.DirectBufferPool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -156,11 +157,11 @@ class SinkServerReliabilityTest {
       Collector collector = new Collector();
       AtomicInteger allocations = new AtomicInteger();
       int size = ServerConfig.defaults().maxMessageSize() + 1;
-      DirectBufferPool noMemoryAtFirst = new DirectBufferPool(size, 4, bytes -> {
+      DirectBufferPool<PacketBatch> noMemoryAtFirst = DirectBufferPool.ofBatches(1, size, 4, bytes -> {
         if (allocations.incrementAndGet() <= 2) {
           throw new OutOfMemoryError("Cannot reserve " + bytes + " bytes of direct buffer memory");
         }
-        return ByteBuffer.allocateDirect(bytes);
+        return new PacketBatch(1, bytes);
       });
       try (SinkServer server = SinkServer.builder(collector).endpoint(endpoint()).receiveBuffers(noMemoryAtFirst)
           .start()) {

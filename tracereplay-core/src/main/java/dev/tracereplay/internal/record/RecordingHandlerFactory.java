@@ -40,7 +40,7 @@ public final class RecordingHandlerFactory implements ClientHandlerFactory {
   private final TraceConfig config;
   private final RecordingListener listener;
   private final long maxBytesPerRecording;
-  private final DirectBufferPool buffers;
+  private final DirectBufferPool<ByteBuffer> buffers;
   private final Map<Long, RecordingHandler> open = new ConcurrentHashMap<>();
   private final ArrayDeque<Recording> closed = new ArrayDeque<>();
   private long started;
@@ -52,13 +52,13 @@ public final class RecordingHandlerFactory implements ClientHandlerFactory {
    */
   public RecordingHandlerFactory(RecordingDirectory directory, TraceConfig config, RecordingListener listener,
       long maxBytesPerRecording, int bufferSize) {
-    this(directory, config, listener, maxBytesPerRecording, new DirectBufferPool(checkBufferSize(bufferSize),
+    this(directory, config, listener, maxBytesPerRecording, DirectBufferPool.ofBuffers(checkBufferSize(bufferSize),
         IDLE_BUFFERS));
   }
 
   /** With the write buffers from this pool. */
   RecordingHandlerFactory(RecordingDirectory directory, TraceConfig config, RecordingListener listener,
-      long maxBytesPerRecording, DirectBufferPool buffers) {
+      long maxBytesPerRecording, DirectBufferPool<ByteBuffer> buffers) {
     if (maxBytesPerRecording < 0) {
       throw new IllegalArgumentException("maxBytesPerRecording must not be negative, was " + maxBytesPerRecording);
     }
@@ -159,7 +159,7 @@ public final class RecordingHandlerFactory implements ClientHandlerFactory {
   }
 
   /** The write buffers, for tests. */
-  DirectBufferPool buffers() {
+  DirectBufferPool<ByteBuffer> buffers() {
     return buffers;
   }
 }

@@ -78,7 +78,7 @@ class RecordingHandlerFactoryTest {
   @Test
   void aClientThatCannotHaveAWriteBufferIsRefusedWithoutAFile() throws Exception {
     AtomicInteger allocations = new AtomicInteger();
-    DirectBufferPool noMemoryAtFirst = new DirectBufferPool(4096, 4, bytes -> {
+    DirectBufferPool<ByteBuffer> noMemoryAtFirst = DirectBufferPool.ofBuffers(4096, 4, bytes -> {
       if (allocations.incrementAndGet() == 1) {
         throw new OutOfMemoryError("Cannot reserve " + bytes + " bytes of direct buffer memory");
       }
