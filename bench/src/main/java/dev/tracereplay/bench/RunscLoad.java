@@ -100,8 +100,12 @@ public final class RunscLoad {
   /** One sandbox's recording: messages, the last header's dropped count. */
   record Recorded(long messages, long dropped) { }
 
-  /** One run: a saver, how many sandboxes, what each recorded, the wall time and the saver's CPU time. */
-  record Run(int round, Saver saver, int sandboxes, List<Recorded> recorded, long nanos, long saverCpuNanos) {
+  /**
+   * One run: a saver, how many sandboxes, what each recorded, the wall time, the saver's CPU time
+   * in all and the part of it spent once it listened (while the sandboxes ran and after).
+   */
+  record Run(int round, Saver saver, int sandboxes, List<Recorded> recorded, long nanos, long saverCpuNanos,
+      long sessionCpuNanos) {
     long messages() {
       return recorded.stream().mapToLong(Recorded::messages).sum();
     }
@@ -152,6 +156,7 @@ public final class RunscLoad {
     Process saverProcess = startSaver(saver, endpoint, recordings, saverOut, dir.resolve("saver.err"));
     try {
       awaitListening(saver, endpoint, saverProcess, saverOut);
+      long listeningCpu = CPeers.cpuNanos(saverProcess);
       long start = System.nanoTime();
       List<Process> sandboxProcesses = new ArrayList<>();
       for (int i = 1; i <= sandboxes; i++) {
@@ -172,7 +177,8 @@ public final class RunscLoad {
       awaitClosedClients(saverOut, sandboxes, saverProcess, saver);
       long cpu = CPeers.cpuNanos(saverProcess);
       stop(saverProcess, saver);
-      return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu);
+      return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu,
+          cpu - listeningCpu);
     } finally {
       if (saverProcess.isAlive()) {
         saverProcess.destroyForcibly();
@@ -299,10 +305,10 @@ public final class RunscLoad {
     String each = run.recorded().stream().map(r -> r.messages() + "/" + r.dropped())
         .collect(Collectors.joining(" "));
     return String.format(Locale.ROOT, "%-17s %d sandbox%s  %,7d messages, %,6d dropped%s  [%s]  %.1f s,"
-        + " saver CPU %.2f s", run.saver().label, run.sandboxes(), run.sandboxes() == 1 ? "  " : "es",
+        + " saver CPU %.2f s (%.2f s after listening)", run.saver().label, run.sandboxes(), run.sandboxes() == 1 ? "  " : "es",
         run.messages(), run.dropped(), expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
             run.lost(expected), 100.0 * run.lost(expected) / (expected * run.sandboxes())),
-        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9);
+        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9, run.sessionCpuNanos() / 1e9);
   }
 
   private void printSummary(List<Run> runs) {
@@ -311,8 +317,9 @@ public final class RunscLoad {
         + " most of a single-sandbox run that dropped nothing); lost = per sandbox the larger of its final"
         + " dropped_count and the messages missing against that, summed%n%n", options.rounds,
         expected < 0 ? "no count" : String.format(Locale.ROOT, "%,d", expected));
-    out.println("| saver | sandboxes | messages | dropped (reported) | lost | lost % | saver CPU s | wall s |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    out.println("| saver | sandboxes | messages | dropped (reported) | lost | lost % | saver CPU s | after listening s"
+        + " | wall s |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     Map<String, List<Run>> groups = new LinkedHashMap<>();
     for (int sandboxes : List.of(options.sandboxes, 1)) {
       for (Saver saver : options.savers) {
@@ -326,12 +333,13 @@ public final class RunscLoad {
     for (List<Run> group : groups.values()) {
       Run first = group.get(0);
       double[] lost = sorted(group, run -> expected < 0 ? -1 : run.lost(expected));
-      out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", first.saver().label, first.sandboxes(),
+      out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |%n", first.saver().label, first.sandboxes(),
           range(sorted(group, Run::messages), "%,.0f"), range(sorted(group, Run::dropped), "%,.0f"),
           expected < 0 ? "n/a" : range(lost, "%,.0f"),
           expected < 0 ? "n/a" : range(Arrays.stream(lost).map(l -> 100 * l / (expected * first.sandboxes()))
               .toArray(), "%.1f"),
-          range(sorted(group, run -> run.saverCpuNanos() / 1e9), "%.2f"), range(sorted(group, run -> run.nanos() / 1e9),
+          range(sorted(group, run -> run.saverCpuNanos() / 1e9), "%.2f"),
+          range(sorted(group, run -> run.sessionCpuNanos() / 1e9), "%.2f"), range(sorted(group, run -> run.nanos() / 1e9),
               "%.1f"));
     }
   }
