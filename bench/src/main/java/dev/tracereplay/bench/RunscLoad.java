@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
- *           [--dir=DIR] [--savers=java,c] [--single=true]
+ *           [--dir=DIR] [--savers=java,java-warm,c] [--single=true]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * alone; each sandbox runs {@code for i in $(seq 1 LOOPS); do cat /etc/hostname > /dev/null; done}
  * with {@code LANG=C.UTF-8}. The savers are {@code tracereplay save} through the launcher (the
  * full JIT; {@code JAVA_HOME} and {@code TRACEREPLAY_JAVA_OPTS} pass through) and, with
- * {@code --peers}, the C {@code seqsaved} (a thread per client, recv() and a buffered write).
+ * {@code --peers}, the C {@code seqsaved} (a thread per client, recv() and a buffered write);
+ * {@code java-warm} is {@code tracereplay save} with its warm-up before listening turned on.
  * Each saver is stopped cleanly once every client has closed (SIGTERM). Needs runsc and root.
  * Exit code 0 when every run completed, 1 when one failed, 2 on a usage error.
  */
@@ -71,7 +72,7 @@ public final class RunscLoad {
     } catch (IllegalArgumentException e) {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
-          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,c] [--single=true]");
+          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,c] [--single=true]");
       return 2;
     }
     try {
@@ -88,7 +89,7 @@ public final class RunscLoad {
 
   /** A saver under test. */
   enum Saver {
-    JAVA("tracereplay save"), C("C seqsaved");
+    JAVA("tracereplay save"), JAVA_WARM("save, warmed up"), C("C seqsaved");
 
     final String label;
 
@@ -189,13 +190,19 @@ public final class RunscLoad {
   private Process startSaver(Saver saver, Path endpoint, Path recordings, Path stdout, Path stderr)
       throws IOException {
     List<String> command = switch (saver) {
-      case JAVA -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint, "--out=" + recordings);
+      case JAVA, JAVA_WARM -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint,
+          "--out=" + recordings);
       case C -> {
         Files.createDirectories(recordings);
         yield List.of(options.peers.resolve("seqsaved").toString(), endpoint.toString(), recordings.toString());
       }
     };
-    return new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    if (saver == Saver.JAVA_WARM) {
+      // save's warm-up before it listens (off by default), measured in the same rounds as without.
+      builder.environment().merge("TRACEREPLAY_JAVA_OPTS", "-Dtracereplay.warmup=true", (a, b) -> a + " " + b);
+    }
+    return builder.start();
   }
 
   /** runsc as the fixtures were recorded: a clean environment, / as the working directory. */
@@ -265,7 +272,7 @@ public final class RunscLoad {
       saver.destroyForcibly();
       throw new IOException(kind.label + " did not stop within 30 s of SIGTERM");
     }
-    if (kind == Saver.JAVA && saver.exitValue() != 0) {
+    if (kind != Saver.C && saver.exitValue() != 0) {
       throw new IOException(kind.label + " exited with " + saver.exitValue() + " after SIGTERM");
     }
   }
@@ -451,8 +458,9 @@ public final class RunscLoad {
       for (String saver : savers.split(",")) {
         switch (saver) {
           case "java" -> options.savers.add(Saver.JAVA);
+          case "java-warm" -> options.savers.add(Saver.JAVA_WARM);
           case "c" -> options.savers.add(Saver.C);
-          default -> throw new IllegalArgumentException("--savers: java or c, got '" + saver + "'");
+          default -> throw new IllegalArgumentException("--savers: java, java-warm or c, got '" + saver + "'");
         }
       }
       if (options.savers.contains(Saver.C)
@@ -460,7 +468,8 @@ public final class RunscLoad {
         throw new IllegalArgumentException("the C saver needs --peers=DIR with seqsaved built in it (make OUT=DIR"
             + " in the directory of the C peers' sources)");
       }
-      if (options.savers.contains(Saver.JAVA) && !Files.isExecutable(options.launcher)) {
+      if ((options.savers.contains(Saver.JAVA) || options.savers.contains(Saver.JAVA_WARM))
+          && !Files.isExecutable(options.launcher)) {
         throw new IllegalArgumentException("no launcher at " + options.launcher + " (--launcher)");
       }
       return options;
