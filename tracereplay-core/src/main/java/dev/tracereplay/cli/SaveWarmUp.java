@@ -68,7 +68,7 @@ final class SaveWarmUp {
    */
   private static final int[] SIZES = {48, 72, 96, 120, 64, 4096, 160, 88, 240, 56, 2048, 104, 136, 80, 1024, 200};
 
-  /** What a warm-up did: messages the recorder received, pauses, and whether it ran to its end. */
+  /** What a warm-up did: messages sent (all recorded when it completed), pauses, and whether it ran to its end. */
   record Outcome(long messages, int pauses, boolean completed) { }
 
   private SaveWarmUp() { }
