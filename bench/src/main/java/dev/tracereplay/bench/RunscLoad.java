@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
- *           [--dir=DIR] [--savers=java,c] [--single=true]
+ *           [--dir=DIR] [--savers=java,java-warm,c] [--single=true]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * alone; each sandbox runs {@code for i in $(seq 1 LOOPS); do cat /etc/hostname > /dev/null; done}
  * with {@code LANG=C.UTF-8}. The savers are {@code tracereplay save} through the launcher (the
  * full JIT; {@code JAVA_HOME} and {@code TRACEREPLAY_JAVA_OPTS} pass through) and, with
- * {@code --peers}, the C {@code seqsaved} (a thread per client, recv() and a buffered write).
+ * {@code --peers}, the C {@code seqsaved} (a thread per client, recv() and a buffered write);
+ * {@code java-warm} is {@code tracereplay save} with its warm-up before listening turned on.
  * Each saver is stopped cleanly once every client has closed (SIGTERM). Needs runsc and root.
  * Exit code 0 when every run completed, 1 when one failed, 2 on a usage error.
  */
@@ -71,7 +72,7 @@ public final class RunscLoad {
     } catch (IllegalArgumentException e) {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
-          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,c] [--single=true]");
+          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,c] [--single=true]");
       return 2;
     }
     try {
@@ -88,7 +89,7 @@ public final class RunscLoad {
 
   /** A saver under test. */
   enum Saver {
-    JAVA("tracereplay save"), C("C seqsaved");
+    JAVA("tracereplay save"), JAVA_WARM("save, warmed up"), C("C seqsaved");
 
     final String label;
 
@@ -100,8 +101,12 @@ public final class RunscLoad {
   /** One sandbox's recording: messages, the last header's dropped count. */
   record Recorded(long messages, long dropped) { }
 
-  /** One run: a saver, how many sandboxes, what each recorded, the wall time and the saver's CPU time. */
-  record Run(int round, Saver saver, int sandboxes, List<Recorded> recorded, long nanos, long saverCpuNanos) {
+  /**
+   * One run: a saver, how many sandboxes, what each recorded, the wall time, the saver's CPU time
+   * in all and the part of it spent once it listened (while the sandboxes ran and after).
+   */
+  record Run(int round, Saver saver, int sandboxes, List<Recorded> recorded, long nanos, long saverCpuNanos,
+      long sessionCpuNanos) {
     long messages() {
       return recorded.stream().mapToLong(Recorded::messages).sum();
     }
@@ -152,6 +157,7 @@ public final class RunscLoad {
     Process saverProcess = startSaver(saver, endpoint, recordings, saverOut, dir.resolve("saver.err"));
     try {
       awaitListening(saver, endpoint, saverProcess, saverOut);
+      long listeningCpu = CPeers.cpuNanos(saverProcess);
       long start = System.nanoTime();
       List<Process> sandboxProcesses = new ArrayList<>();
       for (int i = 1; i <= sandboxes; i++) {
@@ -172,7 +178,8 @@ public final class RunscLoad {
       awaitClosedClients(saverOut, sandboxes, saverProcess, saver);
       long cpu = CPeers.cpuNanos(saverProcess);
       stop(saverProcess, saver);
-      return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu);
+      return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu,
+          cpu - listeningCpu);
     } finally {
       if (saverProcess.isAlive()) {
         saverProcess.destroyForcibly();
@@ -183,13 +190,19 @@ public final class RunscLoad {
   private Process startSaver(Saver saver, Path endpoint, Path recordings, Path stdout, Path stderr)
       throws IOException {
     List<String> command = switch (saver) {
-      case JAVA -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint, "--out=" + recordings);
+      case JAVA, JAVA_WARM -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint,
+          "--out=" + recordings);
       case C -> {
         Files.createDirectories(recordings);
         yield List.of(options.peers.resolve("seqsaved").toString(), endpoint.toString(), recordings.toString());
       }
     };
-    return new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    if (saver == Saver.JAVA_WARM) {
+      // save's warm-up before it listens (off by default), measured in the same rounds as without.
+      builder.environment().merge("TRACEREPLAY_JAVA_OPTS", "-Dtracereplay.warmup=true", (a, b) -> a + " " + b);
+    }
+    return builder.start();
   }
 
   /** runsc as the fixtures were recorded: a clean environment, / as the working directory. */
@@ -259,7 +272,7 @@ public final class RunscLoad {
       saver.destroyForcibly();
       throw new IOException(kind.label + " did not stop within 30 s of SIGTERM");
     }
-    if (kind == Saver.JAVA && saver.exitValue() != 0) {
+    if (kind != Saver.C && saver.exitValue() != 0) {
       throw new IOException(kind.label + " exited with " + saver.exitValue() + " after SIGTERM");
     }
   }
@@ -299,10 +312,10 @@ public final class RunscLoad {
     String each = run.recorded().stream().map(r -> r.messages() + "/" + r.dropped())
         .collect(Collectors.joining(" "));
     return String.format(Locale.ROOT, "%-17s %d sandbox%s  %,7d messages, %,6d dropped%s  [%s]  %.1f s,"
-        + " saver CPU %.2f s", run.saver().label, run.sandboxes(), run.sandboxes() == 1 ? "  " : "es",
+        + " saver CPU %.2f s (%.2f s after listening)", run.saver().label, run.sandboxes(), run.sandboxes() == 1 ? "  " : "es",
         run.messages(), run.dropped(), expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
             run.lost(expected), 100.0 * run.lost(expected) / (expected * run.sandboxes())),
-        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9);
+        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9, run.sessionCpuNanos() / 1e9);
   }
 
   private void printSummary(List<Run> runs) {
@@ -311,8 +324,9 @@ public final class RunscLoad {
         + " most of a single-sandbox run that dropped nothing); lost = per sandbox the larger of its final"
         + " dropped_count and the messages missing against that, summed%n%n", options.rounds,
         expected < 0 ? "no count" : String.format(Locale.ROOT, "%,d", expected));
-    out.println("| saver | sandboxes | messages | dropped (reported) | lost | lost % | saver CPU s | wall s |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    out.println("| saver | sandboxes | messages | dropped (reported) | lost | lost % | saver CPU s | after listening s"
+        + " | wall s |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     Map<String, List<Run>> groups = new LinkedHashMap<>();
     for (int sandboxes : List.of(options.sandboxes, 1)) {
       for (Saver saver : options.savers) {
@@ -326,12 +340,13 @@ public final class RunscLoad {
     for (List<Run> group : groups.values()) {
       Run first = group.get(0);
       double[] lost = sorted(group, run -> expected < 0 ? -1 : run.lost(expected));
-      out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", first.saver().label, first.sandboxes(),
+      out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |%n", first.saver().label, first.sandboxes(),
           range(sorted(group, Run::messages), "%,.0f"), range(sorted(group, Run::dropped), "%,.0f"),
           expected < 0 ? "n/a" : range(lost, "%,.0f"),
           expected < 0 ? "n/a" : range(Arrays.stream(lost).map(l -> 100 * l / (expected * first.sandboxes()))
               .toArray(), "%.1f"),
-          range(sorted(group, run -> run.saverCpuNanos() / 1e9), "%.2f"), range(sorted(group, run -> run.nanos() / 1e9),
+          range(sorted(group, run -> run.saverCpuNanos() / 1e9), "%.2f"),
+          range(sorted(group, run -> run.sessionCpuNanos() / 1e9), "%.2f"), range(sorted(group, run -> run.nanos() / 1e9),
               "%.1f"));
     }
   }
@@ -443,8 +458,9 @@ public final class RunscLoad {
       for (String saver : savers.split(",")) {
         switch (saver) {
           case "java" -> options.savers.add(Saver.JAVA);
+          case "java-warm" -> options.savers.add(Saver.JAVA_WARM);
           case "c" -> options.savers.add(Saver.C);
-          default -> throw new IllegalArgumentException("--savers: java or c, got '" + saver + "'");
+          default -> throw new IllegalArgumentException("--savers: java, java-warm or c, got '" + saver + "'");
         }
       }
       if (options.savers.contains(Saver.C)
@@ -452,7 +468,8 @@ public final class RunscLoad {
         throw new IllegalArgumentException("the C saver needs --peers=DIR with seqsaved built in it (make OUT=DIR"
             + " in the directory of the C peers' sources)");
       }
-      if (options.savers.contains(Saver.JAVA) && !Files.isExecutable(options.launcher)) {
+      if ((options.savers.contains(Saver.JAVA) || options.savers.contains(Saver.JAVA_WARM))
+          && !Files.isExecutable(options.launcher)) {
         throw new IllegalArgumentException("no launcher at " + options.launcher + " (--launcher)");
       }
       return options;

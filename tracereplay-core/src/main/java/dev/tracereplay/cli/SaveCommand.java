@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,7 +129,8 @@ final class SaveCommand implements Callable<Integer> {
   private int record(OutputQueue stdout, OutputQueue stderr) throws IOException {
     boolean outExisted = Files.exists(out, LinkOption.NOFOLLOW_LINKS);
     try (StopSignals stop = StopSignals.register();
-        TraceRecorder recorder = startRecorder(stdout, outExisted, failure -> stop.stop(SERVER_FAILED))) {
+        TraceRecorder recorder = startRecorder(stdout, stderr, outExisted,
+            failure -> stop.stop(SERVER_FAILED))) {
       // Also close cleanly when the JVM ends another way (SIGHUP, or a signal we could not handle).
       Thread hook = new Thread(() -> {
         recorder.close();
@@ -159,8 +161,21 @@ final class SaveCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private TraceRecorder startRecorder(OutputQueue stdout, boolean outExisted, Consumer<Throwable> onFailure)
-      throws IOException {
+  /**
+   * Starts the recorder; when the warm-up is turned on ({@link SaveWarmUp}), after running its
+   * receive path before the endpoint is bound. This runs once the stop signals are save's, so that
+   * a signal during the warm-up stops save cleanly after it.
+   */
+  private TraceRecorder startRecorder(OutputQueue stdout, OutputQueue stderr, boolean outExisted,
+      Consumer<Throwable> onFailure) throws IOException {
+    if (SaveWarmUp.enabled()) {
+      long start = System.nanoTime();
+      SaveWarmUp.Outcome outcome = SaveWarmUp.run(Path.of(System.getProperty("java.io.tmpdir")), maxMessageSize,
+          SaveWarmUp.TIME_LIMIT);
+      stderr.print("Warm-up before listening: " + outcome.messages() + " messages recorded and deleted in "
+          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms" + (outcome.completed() ? "" : ", cut short")
+          + ".\n");
+    }
     try {
       return TraceRecorder.builder(endpoint, out)
           .onFailure(onFailure)

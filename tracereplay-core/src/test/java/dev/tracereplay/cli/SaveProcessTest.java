@@ -3,7 +3,9 @@ package dev.tracereplay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracereplay.Deadline;
+import dev.tracereplay.Fixtures;
 import dev.tracereplay.Root;
+import dev.tracereplay.TraceReplayer;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.file.TraceFiles;
 import java.nio.file.Files;
@@ -87,6 +89,42 @@ class SaveProcessTest {
       }
     }
     assertThat(endpoint).doesNotExist();
+  }
+
+  /**
+   * The warm-up before listening (off by default) records into a directory of its own in the
+   * temporary directory and deletes it: nothing is left there, and what save records afterwards
+   * is the trace byte for byte, numbered from the first file.
+   */
+  @Test
+  @Timeout(120)
+  void theWarmUpLeavesNothingBehindAndChangesNothingSaveRecords() throws Exception {
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    Path trace = Fixtures.copy("true-start.trace", dir);
+    Path endpoint = dir.resolve("s.sock");
+    Path out = dir.resolve("out");
+    String options = "JAVA_TOOL_OPTIONS='-D" + SaveWarmUp.PROPERTY + "=true -Djava.io.tmpdir=" + tmp + "'";
+    try (CliProcess save = CliProcess.startInShell("sh", options + " exec \"$@\"",
+        "save", "--endpoint=" + endpoint, "--out=" + out)) {
+      save.out.awaitContains("Listening on", TIMEOUT);
+      assertThat(tmp).as("the warm-up's directory, deleted before listening").isEmptyDirectory();
+
+      TraceReplayer.replay(trace, endpoint);
+      save.out.awaitContains("Closing client", TIMEOUT);
+      CliProcess.signal("TERM", save.tracereplayPid(TIMEOUT));
+
+      assertThat(save.awaitExit(TIMEOUT)).isZero();
+      assertThat(save.err.text()).containsPattern("Warm-up before listening: " + SaveWarmUp.GENERATIONS
+          * SaveWarmUp.CLIENTS * SaveWarmUp.BURSTS * SaveWarmUp.BURST + " messages recorded and deleted in \\d+ ms\\.\n");
+      assertThat(save.out.text()).isEqualTo("Listening on \"" + endpoint + "\". Press ctrl-C to stop...\n"
+          + "New client connected, writing to: \"" + out.resolve("client-0001") + "\"\n"
+          + "Closing client, wrote 1 messages to \"" + out.resolve("client-0001") + "\"\n");
+    }
+    assertThat(out.resolve("client-0001")).hasSameBinaryContentAs(trace);
+    try (var files = Files.list(out)) {
+      assertThat(files).containsExactly(out.resolve("client-0001"));
+    }
+    assertThat(tmp).isEmptyDirectory();
   }
 
   /** Under umask 000 the recordings were 0666 and a created --out 0777: anyone could read or replace them. */
