@@ -396,6 +396,23 @@ class SinkServerReliabilityTest {
       }
     }
 
+    @Test
+    void anEmptyPacketBetweenPacketsClosesTheClientAsMalformedAlsoWhenOneReceiveTakesThemAll() throws Exception {
+      Collector collector = new Collector();
+      try (SinkServer server = SinkServer.builder(collector).endpoint(endpoint()).start();
+          RawClient client = RawClient.connect(endpoint())) {
+        // Queued together, these reach a batched receive (JDK 22+) as one call: message, end, message.
+        client.send(RawClient.message(1, 16)).send(new byte[0]).send(RawClient.message(2, 16));
+        assertThat(client.awaitServerClose()).isTrue();
+        Deadline.await(DEADLINE, () -> collector.closes.size() == 1);
+        CloseReason reason = collector.closes.get(0);
+        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.MALFORMED);
+        assertThat(reason.detail()).contains("message 2 is an empty packet");
+        assertThat(reason.messages()).isEqualTo(1);
+        assertThat(collector.messages.get(0)).containsExactly(RawClient.message(1, 16));
+      }
+    }
+
     /** A valid handshake of exactly {@code size} bytes: version 1, padded by an unknown field. */
     private byte[] handshakeOfSize(int size) {
       int padding = size - 2 - 1 - 2;   // version field, the unknown field's tag, its 2-byte length
