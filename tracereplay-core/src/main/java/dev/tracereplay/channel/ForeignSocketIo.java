@@ -63,7 +63,9 @@ final class ForeignSocketIo {
   private static final int PROT_READ_WRITE = 0x1 | 0x2;
   private static final int MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
   private static final int MADV_DONTNEED = 4;
-  private static final long PAGE = 4096;
+  private static final int MADV_NOHUGEPAGE = 15;
+  /** The system's page size, what madvise(2) ranges are aligned to. */
+  private static final long PAGE;
 
   /**
    * How much of a received packet's slot stays resident after the next receive: the pages of a
@@ -104,11 +106,11 @@ final class ForeignSocketIo {
   private static final MethodHandle NEW_CAPTURE;
   /** The address of a direct buffer's position: (ByteBuffer) long. */
   private static final MethodHandle ADDRESS;
-  /** {@code void *mmap(void *, size_t, int, int, int, off_t)}: (capture, address, length, prot, flags, fd, offset) long. */
+  /** {@code void *mmap(void *, size_t, int, int, int, off_t)}: (address, length, prot, flags, fd, offset) long. */
   private static final MethodHandle MMAP;
-  /** {@code int munmap(void *, size_t)}: (capture, address, length) int. */
+  /** {@code int munmap(void *, size_t)}: (address, length) int. */
   private static final MethodHandle MUNMAP;
-  /** {@code int madvise(void *, size_t, int)}: (capture, address, length, advice) int. */
+  /** {@code int madvise(void *, size_t, int)}: (address, length, advice) int. */
   private static final MethodHandle MADVISE;
   /**
    * A direct buffer over native memory, whose cleanup runs once the buffer (and every view of it)
@@ -139,6 +141,7 @@ final class ForeignSocketIo {
     MUNMAP = AVAILABLE ? handles[10] : null;
     MADVISE = AVAILABLE ? handles[11] : null;
     WRAP = AVAILABLE ? handles[12] : null;
+    PAGE = AVAILABLE ? constant(handles[13]) : 4096;
   }
 
   private final int fd;
@@ -281,9 +284,6 @@ final class ForeignSocketIo {
    */
   int receive(PacketBatch batch, int timeoutMillis) throws IOException {
     BatchHeaders headers = headers(batch);
-    if (batch.lazilyMapped) {
-      releaseLargePackets(batch, headers.dataAddress);
-    }
     headers.pointAtSlots(batch);
     batch.startReceive();
     enter();
@@ -311,19 +311,21 @@ final class ForeignSocketIo {
   }
 
   /**
-   * Gives back to the system the pages of each packet the batch holds beyond its first
-   * {@link #RESIDENT_PER_SLOT} bytes: the packets are no longer needed (a receive replaces them),
-   * and the mapping provides zeroed pages again wherever the next packets land.
+   * Gives back to the system the pages of each packet in a lazily mapped batch beyond its first
+   * {@link #RESIDENT_PER_SLOT} bytes, as the batch is cleared (its packets are no longer needed):
+   * the mapping provides zeroed pages again wherever the next packets land.
    */
-  private static void releaseLargePackets(PacketBatch batch, long base) {
+  static void releaseLargePackets(PacketBatch batch) {
+    long base = address(batch.buffer());
     for (int i = 0; i < batch.size(); i++) {
       int length = batch.length(i);
       if (length > RESIDENT_PER_SLOT) {
-        long start = base + batch.offset(i) + RESIDENT_PER_SLOT;
-        long from = (start + PAGE - 1) & -PAGE;
-        long to = (start - RESIDENT_PER_SLOT + length) & -PAGE;
-        if (to > from && madvise(newCapture(), from, to - from) != 0) {
-          log.debug("madvise of {} bytes at {} failed", to - from, from);
+        long start = base + batch.offset(i);
+        long from = (start + RESIDENT_PER_SLOT + PAGE - 1) & -PAGE;
+        long to = (start + length) & -PAGE;
+        if (to > from && madvise(from, to - from, MADV_DONTNEED) != 0) {
+          log.warn("Could not give back {} bytes of a receive batch's memory (madvise failed); they stay resident"
+              + " until the batch is freed", to - from);
         }
       }
     }
@@ -332,22 +334,27 @@ final class ForeignSocketIo {
   /**
    * A direct buffer of {@code length} bytes of anonymous private memory (mmap(2)) that the system
    * provides page by page as it is first written: a buffer sized for the largest packet allowed
-   * costs only what the packets written into it use. The mapping is unmapped once the buffer and
-   * every view of it are unreachable.
+   * costs only what the packets written into it use. Huge pages are refused for it (one would make
+   * 2 MiB resident for a packet's first byte). The mapping is unmapped once the buffer and every
+   * view of it are unreachable.
    *
    * @return null when the fast path is not available or the mapping failed (then allocate otherwise)
    */
   static ByteBuffer mapLazily(int length) {
-    if (!AVAILABLE || WRAP == null) {
+    if (!AVAILABLE) {
       return null;
     }
-    long address = mmap(newCapture(), length);
+    long address = mmap(length);
     if (address == -1) {
-      log.debug("mmap of {} bytes failed; using allocated memory", length);
+      log.warn("Could not map {} bytes lazily (mmap failed: an address-space limit or strict overcommit?);"
+          + " the batch is allocated whole instead", length);
       return null;
+    }
+    if (madvise(address, length, MADV_NOHUGEPAGE) != 0) {
+      log.debug("madvise(MADV_NOHUGEPAGE) of {} bytes failed", length);
     }
     Consumer<Object> unmap = segment -> {
-      if (munmap(newCapture(), address, length) != 0) {
+      if (munmap(address, length) != 0) {
         log.debug("munmap of {} bytes at {} failed", length, address);
       }
     };
@@ -573,25 +580,33 @@ final class ForeignSocketIo {
     }
   }
 
-  private static long mmap(Object capture, int length) {
+  private static long mmap(int length) {
     try {
-      return (long) MMAP.invokeExact(capture, 0L, (long) length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0L);
+      return (long) MMAP.invokeExact(0L, (long) length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0L);
     } catch (Throwable e) {
       throw unexpected(e);
     }
   }
 
-  private static int munmap(Object capture, long address, long length) {
+  private static int munmap(long address, long length) {
     try {
-      return (int) MUNMAP.invokeExact(capture, address, length);
+      return (int) MUNMAP.invokeExact(address, length);
     } catch (Throwable e) {
       throw unexpected(e);
     }
   }
 
-  private static int madvise(Object capture, long address, long length) {
+  private static int madvise(long address, long length, int advice) {
     try {
-      return (int) MADVISE.invokeExact(capture, address, length, MADV_DONTNEED);
+      return (int) MADVISE.invokeExact(address, length, advice);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int constant(MethodHandle handle) {
+    try {
+      return (int) handle.invokeExact();
     } catch (Throwable e) {
       throw unexpected(e);
     }
@@ -641,7 +656,8 @@ final class ForeignSocketIo {
 
   /**
    * Builds the handles through the FFM API by reflection: SEND, RECV, SENDMMSG, RECVMMSG,
-   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, in that order.
+   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, PAGE_SIZE, in that
+   * order.
    */
   private static MethodHandle[] linkHandles() throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -706,11 +722,15 @@ final class ForeignSocketIo {
     }
     errno = errno.asType(MethodType.methodType(int.class, Object.class));
 
-    Object autoArena = arenaClass.getMethod("ofAuto").invoke(null);
+    // Arena.ofAuto().allocate(stateSize): each capture in an arena of its own, freed once the
+    // capture (and so the channel holding it) is unreachable; one arena for all would keep every
+    // capture ever made.
     long stateSize = (long) layoutClass.getMethod("byteSize").invoke(stateLayout);
     MethodHandle allocate = lookup.findVirtual(allocatorClass, "allocate",
         MethodType.methodType(segmentClass, long.class));
-    MethodHandle newCapture = MethodHandles.insertArguments(allocate, 0, autoArena, stateSize)
+    MethodHandle ofAutoArena = lookup.findStatic(arenaClass, "ofAuto", MethodType.methodType(arenaClass));
+    MethodHandle newCapture = MethodHandles.insertArguments(allocate, 1, stateSize);
+    newCapture = MethodHandles.collectArguments(newCapture, 0, ofAutoArena.asType(MethodType.methodType(allocatorClass)))
         .asType(MethodType.methodType(Object.class));
 
     MethodHandle ofBuffer = lookup.findStatic(segmentClass, "ofBuffer", MethodType.methodType(segmentClass, Buffer.class));
@@ -718,32 +738,31 @@ final class ForeignSocketIo {
     MethodHandle bufferAddress = MethodHandles.filterReturnValue(ofBuffer, address)
         .asType(MethodType.methodType(long.class, ByteBuffer.class));
 
-    MethodHandle[] memory = {null, null, null, null};
-    try {
-      memory = linkMemoryHandles(linker, symbols, find, describe, downcall, options, layoutClass, intLayout, longLayout,
-          segmentClass, arenaClass);
-    } catch (Throwable e) {
-      log.debug("Lazily mapped batches are not available; batches are allocated whole", e);
-    }
+    MethodHandle[] memory = linkMemoryHandles(linker, symbols, find, describe, downcall,
+        Array.newInstance(optionClass, 0), layoutClass, intLayout, longLayout, segmentClass, arenaClass);
 
     return new MethodHandle[] {send, recv, sendmmsg, recvmmsg, setsockopt, shutdown, errno, newCapture, bufferAddress,
-        memory[0], memory[1], memory[2], memory[3]};
+        memory[0], memory[1], memory[2], memory[3], memory[4]};
   }
 
-  /** MMAP, MUNMAP, MADVISE and WRAP, for {@link #mapLazily}. */
+  /**
+   * MMAP, MUNMAP, MADVISE and WRAP, for {@link #mapLazily}, linked without capturing errno (none
+   * of their callers reads it); and the system's page size, read once.
+   */
   private static MethodHandle[] linkMemoryHandles(Object linker, Object symbols, Method find, Method describe,
       Method downcall, Object options, Class<?> layoutClass, Object intLayout, Object longLayout, Class<?> segmentClass,
-      Class<?> arenaClass) throws Exception {
+      Class<?> arenaClass) throws Throwable {
     MethodHandle mmap = link(linker, symbols, find, describe, downcall, options, "mmap", layoutClass,
         longLayout, longLayout, longLayout, intLayout, intLayout, intLayout, longLayout)
-        .asType(MethodType.methodType(long.class, Object.class, long.class, long.class, int.class, int.class, int.class,
-            long.class));
+        .asType(MethodType.methodType(long.class, long.class, long.class, int.class, int.class, int.class, long.class));
     MethodHandle munmap = link(linker, symbols, find, describe, downcall, options, "munmap", layoutClass,
         intLayout, longLayout, longLayout)
-        .asType(MethodType.methodType(int.class, Object.class, long.class, long.class));
+        .asType(MethodType.methodType(int.class, long.class, long.class));
     MethodHandle madvise = link(linker, symbols, find, describe, downcall, options, "madvise", layoutClass,
         intLayout, longLayout, longLayout, intLayout)
-        .asType(MethodType.methodType(int.class, Object.class, long.class, long.class, int.class));
+        .asType(MethodType.methodType(int.class, long.class, long.class, int.class));
+    MethodHandle getpagesize = link(linker, symbols, find, describe, downcall, options, "getpagesize", layoutClass,
+        intLayout).asType(MethodType.methodType(int.class));
 
     // MemorySegment.ofAddress(address).reinterpret(length, Arena.ofAuto(), cleanup).asByteBuffer()
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -757,7 +776,8 @@ final class ForeignSocketIo {
     wrap = MethodHandles.collectArguments(wrap, 2, ofAuto);
     wrap = MethodHandles.filterReturnValue(wrap, asByteBuffer)
         .asType(MethodType.methodType(ByteBuffer.class, long.class, long.class, Consumer.class));
-    return new MethodHandle[] {mmap, munmap, madvise, wrap};
+    int pageSize = (int) getpagesize.invokeExact();
+    return new MethodHandle[] {mmap, munmap, madvise, wrap, MethodHandles.constant(int.class, pageSize)};
   }
 
   private static MethodHandle link(Object linker, Object symbols, Method find, Method describe, Method downcall,

@@ -24,8 +24,9 @@ import java.nio.ByteOrder;
  * <p>On the JDK 22+ fast path of {@link UnixSeqPacketChannel}, a batch of 1 MiB or more lives in
  * memory the system provides page by page as packets are first written into it (an anonymous
  * mapping), so slots sized for the largest packet allowed cost only what the packets received
- * use, and the pages a packet of over 64 KiB used in its slot are given back at the next
- * receive. Elsewhere the buffer is a direct buffer of the whole capacity, allocated at once.
+ * use, and {@link #clear()} (also the start of every receive) gives back the pages that packets of
+ * over 64 KiB used beyond their first 64 KiB. Elsewhere the buffer is a direct buffer of the whole
+ * capacity, allocated at once.
  *
  * <p>Not thread-safe: one thread fills or reads a batch at a time, and a batch is not used while
  * a call on it runs.
@@ -45,6 +46,9 @@ public final class PacketBatch {
   // Two views of the buffer, reused: one handed to callers, one for the channels' own use.
   private final ByteBuffer view;
   private final ByteBuffer channelView;
+  /** Each slot's own read-only view, made on its first use: what {@link #packet} returns after a receive. */
+  private ByteBuffer[] slotViews;
+  private boolean holdsReceived;
   private int size;
   private int position;
   private int end;
@@ -78,7 +82,7 @@ public final class PacketBatch {
     this.buffer = lazilyMapped ? mapped : ByteBuffer.allocateDirect((int) capacity);
     this.offsets = new int[maxPackets];
     this.lengths = new int[maxPackets];
-    this.view = buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    this.view = buffer.asReadOnlyBuffer();
     this.channelView = buffer.duplicate();
   }
 
@@ -115,11 +119,18 @@ public final class PacketBatch {
     return position;
   }
 
-  /** Empties the batch: no packets, position 0. */
+  /**
+   * Empties the batch: no packets, position 0. Where the batch's memory is mapped lazily, the
+   * pages that packets of over 64 KiB used beyond their first 64 KiB are given back to the system.
+   */
   public void clear() {
+    if (lazilyMapped && size > 0) {
+      ForeignSocketIo.releaseLargePackets(this);
+    }
     size = 0;
     position = 0;
     end = 0;
+    holdsReceived = false;
   }
 
   /**
@@ -156,14 +167,28 @@ public final class PacketBatch {
 
   /**
    * Packet {@code index} between the returned buffer's position and limit (empty for an end of
-   * stream), in little-endian order, the wire protocol's. The same read-only view is returned
-   * every time: it is valid until the next call to this method or to a method that changes the
-   * batch.
+   * stream), read-only, in little-endian order (the wire protocol's). A received packet is its
+   * slot's own view, from position 0; an added one, a view at its offset in the batch. The views
+   * are reused: one is valid until the next call to this method for another packet or to a method
+   * that changes the batch.
    *
    * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
    */
   public ByteBuffer packet(int index) {
-    return select(view, checkIndex(index));
+    checkIndex(index);
+    if (!holdsReceived) {
+      return select(view, index).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    if (slotViews == null) {
+      slotViews = new ByteBuffer[maxPackets];
+    }
+    ByteBuffer slot = slotViews[index];
+    if (slot == null) {
+      slot = view.slice(index * slotSize, slotSize);
+      slotViews[index] = slot;
+    }
+    slot.limit(Math.max(0, lengths[index])).position(0);
+    return slot.order(ByteOrder.LITTLE_ENDIAN);
   }
 
   @Override
@@ -202,6 +227,7 @@ public final class PacketBatch {
   /** Starts the batch's result of a receive: no packets. */
   void startReceive() {
     clear();
+    holdsReceived = true;
   }
 
   /** Records that slot {@code size()} received {@code length} bytes (-1: end of stream). */

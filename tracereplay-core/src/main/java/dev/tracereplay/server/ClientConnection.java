@@ -35,8 +35,8 @@ final class ClientConnection implements Runnable {
    * receive timeout rather than by polling for an empty queue: a receiver faster than its sender
    * finds the queue empty after nearly every packet, and paid there a non-blocking receive, the
    * switches to non-blocking mode and back and a flush for each one (see bench/README.md); now a
-   * steady stream costs one blocking receive per packet, and an idle client is flushed this long
-   * after its last packet.
+   * steady stream costs one blocking receive per packet, or per batch of the packets queued, and
+   * an idle client is flushed this long after its last packet.
    *
    * <p>20 ms rather than less: before JDK 22 a receive timeout and the end of stream both read as
    * -1, and the kernel may expire a timeout up to one clock tick (up to 10 ms) early, so only a

@@ -15,7 +15,10 @@ import java.util.Objects;
  */
 public final class ServerConfig {
 
-  /** The largest {@link #maxMessageSize}: 64 MiB (each connected client holds a buffer this big). */
+  /**
+   * The largest {@link #maxMessageSize}: 64 MiB. Each connected client receives into slots this
+   * big: one (before JDK 22), or a batch of several whose memory is used only where packets land.
+   */
   public static final int MAX_MESSAGE_SIZE_LIMIT = 64 << 20;
   /** The largest {@link #maxClients} and {@link #maxPendingHandshakes} (each is a thread). */
   public static final int MAX_CLIENTS_LIMIT = 65_536;

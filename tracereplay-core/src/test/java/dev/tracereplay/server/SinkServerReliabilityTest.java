@@ -1,17 +1,17 @@
 package dev.tracereplay.server;
 
-import dev.tracereplay.channel.PacketBatch;
-import dev.tracereplay.internal.server.DirectBufferPool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracereplay.Deadline;
 import dev.tracereplay.FailingListener;
 import dev.tracereplay.RawClient;
+import dev.tracereplay.channel.PacketBatch;
 import dev.tracereplay.channel.PeerClosedException;
 import dev.tracereplay.channel.SeqPacketChannel;
 import dev.tracereplay.channel.SeqPacketListener;
 import dev.tracereplay.channel.UnixSeqPacketListener;
+import dev.tracereplay.internal.server.DirectBufferPool;
 import dev.tracereplay.internal.wire.Handshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
@@ -399,10 +400,26 @@ class SinkServerReliabilityTest {
     @Test
     void anEmptyPacketBetweenPacketsClosesTheClientAsMalformedAlsoWhenOneReceiveTakesThemAll() throws Exception {
       Collector collector = new Collector();
-      try (SinkServer server = SinkServer.builder(collector).endpoint(endpoint()).start();
-          RawClient client = RawClient.connect(endpoint())) {
-        // Queued together, these reach a batched receive (JDK 22+) as one call: message, end, message.
-        client.send(RawClient.message(1, 16)).send(new byte[0]).send(RawClient.message(2, 16));
+      CountDownLatch sent = new CountDownLatch(1);
+      // The handler is made after the handshake is read and before the server's first receive:
+      // holding it until all three packets are queued makes that receive find them together (one
+      // recvmmsg on JDK 22+: message, end, message).
+      ClientHandlerFactory afterTheSend = client -> {
+        try {
+          sent.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return collector.newClient(client);
+      };
+      try (SinkServer server = SinkServer.builder(afterTheSend).endpoint(endpoint()).start();
+          RawClient client = RawClient.connectWithoutHandshake(endpoint())) {
+        ByteBuffer handshake = Handshake.encode(1);
+        byte[] handshakeBytes = new byte[handshake.remaining()];
+        handshake.get(handshakeBytes);
+        client.send(handshakeBytes).send(RawClient.message(1, 16)).send(new byte[0]).send(RawClient.message(2, 16));
+        sent.countDown();
+        assertThat(client.channel().receive(ByteBuffer.allocate(16))).as("the handshake answer").isPositive();
         assertThat(client.awaitServerClose()).isTrue();
         Deadline.await(DEADLINE, () -> collector.closes.size() == 1);
         CloseReason reason = collector.closes.get(0);

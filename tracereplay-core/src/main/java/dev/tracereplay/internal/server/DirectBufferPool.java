@@ -17,6 +17,10 @@ import java.util.function.ToIntFunction;
  * garbage collector is freed only when a collection happens to run, and a flood of short
  * sessions reserved direct memory far faster than that.
  *
+ * <p>A receive batch of the JDK 22+ path is a lazily used mapping rather than direct memory (see
+ * {@link PacketBatch}); the pool still bounds how many are kept, and {@link PacketBatch#clear()}
+ * on return gives back what large packets used.
+ *
  * <p>At most {@code maxIdle} returned buffers are kept for reuse; one returned beyond that is let
  * go. A buffer that cannot be had (direct memory exhausted, {@code -XX:MaxDirectMemorySize}) is
  * an {@link IOException} saying so, for the one client that asked: the caller refuses that client
