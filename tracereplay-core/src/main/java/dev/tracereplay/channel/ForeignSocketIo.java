@@ -68,9 +68,10 @@ final class ForeignSocketIo {
   private static final long PAGE;
 
   /**
-   * How much of a received packet's slot stays resident after the next receive: the pages of a
-   * longer packet beyond this are given back to the system, so that a batch whose slots are sized
-   * for the largest packet allowed holds at most this much per slot once large packets have passed.
+   * How much of a received packet's slot stays resident once the batch is cleared (as every
+   * receive starts): the pages of a longer packet beyond this are given back to the system, so that
+   * a batch whose slots are sized for the largest packet allowed holds at most this much per slot
+   * once large packets have passed.
    */
   static final int RESIDENT_PER_SLOT = 64 << 10;
 
@@ -141,7 +142,7 @@ final class ForeignSocketIo {
     MUNMAP = AVAILABLE ? handles[10] : null;
     MADVISE = AVAILABLE ? handles[11] : null;
     WRAP = AVAILABLE ? handles[12] : null;
-    PAGE = AVAILABLE ? constant(handles[13]) : 4096;
+    PAGE = AVAILABLE ? pageSize(handles[13]) : 4096;
   }
 
   private final int fd;
@@ -316,10 +317,13 @@ final class ForeignSocketIo {
    * the mapping provides zeroed pages again wherever the next packets land.
    */
   static void releaseLargePackets(PacketBatch batch) {
-    long base = address(batch.buffer());
+    long base = 0;  // looked up only for a large packet: this runs as every receive starts
     for (int i = 0; i < batch.size(); i++) {
       int length = batch.length(i);
       if (length > RESIDENT_PER_SLOT) {
+        if (base == 0) {
+          base = address(batch.buffer());
+        }
         long start = base + batch.offset(i);
         long from = (start + RESIDENT_PER_SLOT + PAGE - 1) & -PAGE;
         long to = (start + length) & -PAGE;
@@ -604,9 +608,9 @@ final class ForeignSocketIo {
     }
   }
 
-  private static int constant(MethodHandle handle) {
+  private static int pageSize(MethodHandle getpagesize) {
     try {
-      return (int) handle.invokeExact();
+      return (int) getpagesize.invokeExact();
     } catch (Throwable e) {
       throw unexpected(e);
     }
@@ -656,8 +660,8 @@ final class ForeignSocketIo {
 
   /**
    * Builds the handles through the FFM API by reflection: SEND, RECV, SENDMMSG, RECVMMSG,
-   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, PAGE_SIZE, in that
-   * order.
+   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, and getpagesize
+   * (read once, into PAGE), in that order.
    */
   private static MethodHandle[] linkHandles() throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -739,19 +743,19 @@ final class ForeignSocketIo {
         .asType(MethodType.methodType(long.class, ByteBuffer.class));
 
     MethodHandle[] memory = linkMemoryHandles(linker, symbols, find, describe, downcall,
-        Array.newInstance(optionClass, 0), layoutClass, intLayout, longLayout, segmentClass, arenaClass);
+        Array.newInstance(optionClass, 0), layoutClass, intLayout, longLayout, segmentClass, arenaClass, ofAutoArena);
 
     return new MethodHandle[] {send, recv, sendmmsg, recvmmsg, setsockopt, shutdown, errno, newCapture, bufferAddress,
         memory[0], memory[1], memory[2], memory[3], memory[4]};
   }
 
   /**
-   * MMAP, MUNMAP, MADVISE and WRAP, for {@link #mapLazily}, linked without capturing errno (none
-   * of their callers reads it); and the system's page size, read once.
+   * MMAP, MUNMAP, MADVISE, WRAP (for {@link #mapLazily}) and getpagesize(3), linked without
+   * capturing errno (none of their callers reads it).
    */
   private static MethodHandle[] linkMemoryHandles(Object linker, Object symbols, Method find, Method describe,
       Method downcall, Object options, Class<?> layoutClass, Object intLayout, Object longLayout, Class<?> segmentClass,
-      Class<?> arenaClass) throws Throwable {
+      Class<?> arenaClass, MethodHandle ofAuto) throws Exception {
     MethodHandle mmap = link(linker, symbols, find, describe, downcall, options, "mmap", layoutClass,
         longLayout, longLayout, longLayout, intLayout, intLayout, intLayout, longLayout)
         .asType(MethodType.methodType(long.class, long.class, long.class, int.class, int.class, int.class, long.class));
@@ -770,14 +774,12 @@ final class ForeignSocketIo {
     // reinterpret is caller-sensitive (a restricted method): a public lookup may not bind it.
     MethodHandle reinterpret = MethodHandles.lookup().findVirtual(segmentClass, "reinterpret",
         MethodType.methodType(segmentClass, long.class, arenaClass, Consumer.class));
-    MethodHandle ofAuto = lookup.findStatic(arenaClass, "ofAuto", MethodType.methodType(arenaClass));
     MethodHandle asByteBuffer = lookup.findVirtual(segmentClass, "asByteBuffer", MethodType.methodType(ByteBuffer.class));
     MethodHandle wrap = MethodHandles.filterArguments(reinterpret, 0, ofAddress);
     wrap = MethodHandles.collectArguments(wrap, 2, ofAuto);
     wrap = MethodHandles.filterReturnValue(wrap, asByteBuffer)
         .asType(MethodType.methodType(ByteBuffer.class, long.class, long.class, Consumer.class));
-    int pageSize = (int) getpagesize.invokeExact();
-    return new MethodHandle[] {mmap, munmap, madvise, wrap, MethodHandles.constant(int.class, pageSize)};
+    return new MethodHandle[] {mmap, munmap, madvise, wrap, getpagesize};
   }
 
   private static MethodHandle link(Object linker, Object symbols, Method find, Method describe, Method downcall,
