@@ -51,7 +51,7 @@ class RunscLoadTest {
   }
 
   @Test
-  void countsEachRecordingsMessagesAndItsLastDroppedCount() throws IOException {
+  void countsEachRecordingsMessagesItsLastDroppedCountAndThatAfterItsFirstTenth() throws IOException {
     try (InputStream in = getClass().getResourceAsStream("/tracereplay/shell-common.trace")) {
       Files.copy(in, dir.resolve("client-0001"));
     }
@@ -60,10 +60,17 @@ class RunscLoadTest {
         writer.append(header(dropped));
       }
     }
+    // 2,500 messages (the counts array grows): the message after the first tenth is number 251.
+    try (TraceFileWriter writer = TraceFileWriter.create(dir.resolve("client-0003"), new TraceConfig(1))) {
+      for (int i = 0; i < 2500; i++) {
+        writer.append(header(i < 200 ? 0 : i <= 250 ? 5 : 40));
+      }
+    }
 
-    assertThat(RunscLoad.readRecordings(dir, 2)).containsExactly(new Recorded(444, 0), new Recorded(3, 7));
+    assertThat(RunscLoad.readRecordings(dir, 3))
+        .containsExactly(new Recorded(444, 0, 0), new Recorded(3, 7, 0), new Recorded(2500, 40, 5));
     assertThatThrownBy(() -> RunscLoad.readRecordings(dir, 4)).isInstanceOf(IOException.class)
-        .hasMessage(dir + " holds 2 recordings, expected 4");
+        .hasMessage(dir + " holds 3 recordings, expected 4");
   }
 
   @Test
