@@ -239,42 +239,47 @@ final class ClientConnection implements Runnable {
   }
 
   private CloseReason receiveLoop(ClientHandler handler, PacketBatch packets) {
-    while (true) {
-      int count;
-      try {
-        try {
-          count = channel.receive(packets);
-        } catch (SocketTimeoutException paused) {
-          CloseReason failed = idle(handler);
-          if (failed != null) {
-            return failed;
-          }
-          channel.setReceiveTimeout(Duration.ZERO);
-          count = channel.receive(packets);
-          channel.setReceiveTimeout(IDLE_DELAY);
-        }
-      } catch (IOException e) {
-        if (stopRequested || server.isClosing()) {
-          return end(CloseReason.Kind.SERVER_CLOSED, "the server was closed", null);
-        }
-        return end(CloseReason.Kind.RECEIVE_FAILED, "receiving failed: " + e, e);
-      }
-      CloseReason closed = deliver(handler, packets, count);
-      if (closed != null) {
-        return closed;
-      }
-    }
+    CloseReason closed;
+    do {
+      closed = receiveOnce(handler, packets);
+    } while (closed == null);
+    return closed;
   }
 
   /**
-   * Hands one receive's packets to the handler in order; returns why the connection ends, or null
-   * to receive again.
+   * One receive, its packets handed to the handler in order; returns why the connection ends, or
+   * null to receive again.
    *
-   * <p>A method of its own for the JIT: the receive loop is entered once per client, so its body
-   * is compiled only when its back-edge count reaches the on-stack-replacement threshold, which in
-   * a runsc session of a few seconds took most of the session (runsc drops points meanwhile). This
-   * method is called once per receive, so it is compiled as soon as packets flow.
+   * <p>The work is here and in {@link #deliver}, not in the loop, for the JIT: the loop is entered
+   * once per client, so a body of its own would be compiled only when its back-edge count reached
+   * the on-stack-replacement threshold. In the runsc load test (JIT log) that took most of a
+   * session of a few seconds, and runsc dropped points meanwhile. These methods are called once
+   * per receive, so they are compiled as soon as packets flow.
    */
+  private CloseReason receiveOnce(ClientHandler handler, PacketBatch packets) {
+    int count;
+    try {
+      try {
+        count = channel.receive(packets);
+      } catch (SocketTimeoutException paused) {
+        CloseReason failed = idle(handler);
+        if (failed != null) {
+          return failed;
+        }
+        channel.setReceiveTimeout(Duration.ZERO);
+        count = channel.receive(packets);
+        channel.setReceiveTimeout(IDLE_DELAY);
+      }
+    } catch (IOException e) {
+      if (stopRequested || server.isClosing()) {
+        return end(CloseReason.Kind.SERVER_CLOSED, "the server was closed", null);
+      }
+      return end(CloseReason.Kind.RECEIVE_FAILED, "receiving failed: " + e, e);
+    }
+    return deliver(handler, packets, count);
+  }
+
+  /** Hands one receive's packets to the handler in order; returns why the connection ends, or null. */
   private CloseReason deliver(ClientHandler handler, PacketBatch packets, int count) {
     int limit = server.config().maxMessageSize();
     for (int i = 0; i < count; i++) {
