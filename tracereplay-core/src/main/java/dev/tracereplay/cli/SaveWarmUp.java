@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * and is logged at debug level.
  *
  * <p>Off unless {@code -Dtracereplay.warmup=true} (through {@code TRACEREPLAY_JAVA_OPTS}): in
- * the runsc load test it brought save's CPU time during the session down to the C saver's, but
- * runsc dropped no fewer points (bench/README.md, "runsc load"), so it is not worth its start-up
- * time by default.
+ * the runsc load test it brought save's CPU time during the session down to the C saver's and cut
+ * the points runsc dropped while save was new, but over whole sessions runsc dropped more
+ * (bench/README.md, "runsc load" and "where save loses runsc points"), so it is not worth its
+ * start-up time by default.
  */
 final class SaveWarmUp {
   private static final Logger log = LoggerFactory.getLogger(SaveWarmUp.class);
