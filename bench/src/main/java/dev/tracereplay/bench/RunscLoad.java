@@ -324,7 +324,8 @@ public final class RunscLoad {
         .collect(Collectors.joining(" "));
     return String.format(Locale.ROOT, "%-17s %d sandbox%s  %,7d messages, %,6d dropped (%,6d in the first tenth)%s"
         + "  [%s]  %.1f s, saver CPU %.2f s (%.2f s after listening)", run.saver().label, run.sandboxes(),
-        run.sandboxes() == 1 ? "  " : "es", run.messages(), run.dropped(), run.droppedInFirstTenth(), expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
+        run.sandboxes() == 1 ? "  " : "es", run.messages(), run.dropped(), run.droppedInFirstTenth(),
+        expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
             run.lost(expected), 100.0 * run.lost(expected) / (expected * run.sandboxes())),
         each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9, run.sessionCpuNanos() / 1e9);
   }
