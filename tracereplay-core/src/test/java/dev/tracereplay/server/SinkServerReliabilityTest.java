@@ -389,11 +389,7 @@ class SinkServerReliabilityTest {
           RawClient client = RawClient.connect(endpoint())) {
         client.send(RawClient.message(1, 16)).send(RawClient.message(2, 16)).send(new byte[0]);
         assertThat(client.awaitServerClose()).isTrue();
-        Deadline.await(DEADLINE, () -> collector.closes.size() == 1);
-        CloseReason reason = collector.closes.get(0);
-        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.MALFORMED);
-        assertThat(reason.detail()).contains("message 3 is an empty packet");
-        assertThat(reason.messages()).isEqualTo(2);
+        assertClosedAsMalformed(collector, "message 3 is an empty packet", 2);
       }
     }
 
@@ -421,13 +417,18 @@ class SinkServerReliabilityTest {
         sent.countDown();
         assertThat(client.channel().receive(ByteBuffer.allocate(16))).as("the handshake answer").isPositive();
         assertThat(client.awaitServerClose()).isTrue();
-        Deadline.await(DEADLINE, () -> collector.closes.size() == 1);
-        CloseReason reason = collector.closes.get(0);
-        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.MALFORMED);
-        assertThat(reason.detail()).contains("message 2 is an empty packet");
-        assertThat(reason.messages()).isEqualTo(1);
+        assertClosedAsMalformed(collector, "message 2 is an empty packet", 1);
         assertThat(collector.messages.get(0)).containsExactly(RawClient.message(1, 16));
       }
+    }
+
+    /** Waits for the one client's close: as malformed, for {@code detail}, after {@code messages} messages. */
+    private void assertClosedAsMalformed(Collector collector, String detail, long messages) throws Exception {
+      Deadline.await(DEADLINE, () -> collector.closes.size() == 1);
+      CloseReason reason = collector.closes.get(0);
+      assertThat(reason.kind()).isEqualTo(CloseReason.Kind.MALFORMED);
+      assertThat(reason.detail()).contains(detail);
+      assertThat(reason.messages()).isEqualTo(messages);
     }
 
     /** A valid handshake of exactly {@code size} bytes: version 1, padded by an unknown field. */
