@@ -77,6 +77,8 @@ final class ClientConnection implements Runnable {
   private final Context server;
   private final SeqPacketChannel channel;
   private final long id;
+  /** The server's message limit, read once: {@link #deliver} checks every packet against it. */
+  private final int maxMessageSize;
   private volatile boolean stopRequested;
   /** Messages handed to the handler and taken by it (a refused one is not counted). */
   private long messages;
@@ -87,6 +89,7 @@ final class ClientConnection implements Runnable {
     this.server = server;
     this.channel = channel;
     this.id = id;
+    this.maxMessageSize = server.config().maxMessageSize();
   }
 
   long id() {
@@ -281,16 +284,15 @@ final class ClientConnection implements Runnable {
 
   /** Hands one receive's packets to the handler in order; returns why the connection ends, or null. */
   private CloseReason deliver(ClientHandler handler, PacketBatch packets, int count) {
-    int limit = server.config().maxMessageSize();
     for (int i = 0; i < count; i++) {
       int length = packets.length(i);
       if (length < 0) {
         // Packets after it: it was an empty packet, not the end (which is always last).
         return i + 1 < count ? emptyPacket() : endOfStream(packets);
       }
-      if (length > limit) {
+      if (length > maxMessageSize) {
         return end(CloseReason.Kind.MALFORMED, "message " + (messages + 1) + " is over the "
-            + limit + "-byte limit (maxMessageSize)", null);
+            + maxMessageSize + "-byte limit (maxMessageSize)", null);
       }
       ByteBuffer packet = packets.packet(i);
       String problem = MessageHeader.malformation(packet);
