@@ -150,6 +150,11 @@ final class CPeers {
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
   }
 
+  /** The session a running process belongs to (field 6 of its stat). */
+  static long sessionId(Process process) throws IOException {
+    return Long.parseLong(statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")))[3]);
+  }
+
   /** cutime + cstime (fields 16 and 17) of a stat line. */
   private static long childrenCpuNanos(String statLine) throws IOException {
     String[] fields = statFields(statLine);

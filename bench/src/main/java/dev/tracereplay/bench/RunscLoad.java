@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
- *           [--dir=DIR] [--savers=java,java-warm,c] [--single=true]
+ *           [--dir=DIR] [--savers=java,java-warm,c] [--single=true] [--session=own]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -43,6 +43,14 @@ import java.util.stream.Stream;
  * {@code java-warm} is {@code tracereplay save} with its warm-up before listening turned on.
  * Each saver is stopped cleanly once every client has closed (SIGTERM). Needs runsc and root.
  * Exit code 0 when every run completed, 1 when one failed, 2 on a usage error.
+ *
+ * <p>Each saver runs in a session of its own ({@code --session=own}, through {@code setsid}), as
+ * a saver deployed as a service does. With the kernel's autogroup scheduling
+ * ({@code /proc/sys/kernel/sched_autogroup_enabled}) a session's processes share one CPU share,
+ * and this harness's session also holds runsc's gofers: a saver left in it
+ * ({@code --session=shared}, as every run before this option) competes with them for that share,
+ * and every CPU second its other threads use (a JVM's compiler threads) is time its receive
+ * threads lose (bench/README.md, "the saver's session").
  */
 public final class RunscLoad {
   private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -72,7 +80,7 @@ public final class RunscLoad {
     } catch (IllegalArgumentException e) {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
-          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,c] [--single=true]");
+          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,c] [--single=true] [--session=own]");
       return 2;
     }
     try {
@@ -165,6 +173,7 @@ public final class RunscLoad {
     Process saverProcess = startSaver(saver, endpoint, recordings, saverOut, dir.resolve("saver.err"));
     try {
       awaitListening(saver, endpoint, saverProcess, saverOut);
+      checkSession(saverProcess, saver);
       long listeningCpu = CPeers.cpuNanos(saverProcess);
       long start = System.nanoTime();
       List<Process> sandboxProcesses = new ArrayList<>();
@@ -205,12 +214,28 @@ public final class RunscLoad {
         yield List.of(options.peers.resolve("seqsaved").toString(), endpoint.toString(), recordings.toString());
       }
     };
+    if (options.ownSession) {
+      command = Stream.concat(Stream.of("setsid"), command.stream()).toList();
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     if (saver == Saver.JAVA_WARM) {
       // save's warm-up before it listens (off by default), measured in the same rounds as without.
       builder.environment().merge("TRACEREPLAY_JAVA_OPTS", "-Dtracereplay.warmup=true", (a, b) -> a + " " + b);
     }
     return builder.start();
+  }
+
+  /**
+   * Checks that the saver leads a session of its own exactly when {@code --session=own}: setsid
+   * execs the saver in place unless it would lead a process group, and then it forks, which would
+   * leave this harness measuring (and stopping) the wrong process.
+   */
+  private void checkSession(Process saverProcess, Saver saver) throws IOException {
+    long session = CPeers.sessionId(saverProcess);
+    if (options.ownSession != (session == saverProcess.pid())) {
+      throw new IOException(saver.label + " (pid " + saverProcess.pid() + ") is in session " + session
+          + (options.ownSession ? ", not one of its own: setsid forked" : ", its own, with --session=shared"));
+    }
   }
 
   /** runsc as the fixtures were recorded: a clean environment, / as the working directory. */
@@ -373,10 +398,11 @@ public final class RunscLoad {
     String runscVersion = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")[0];
     version.waitFor();
     out.printf(Locale.ROOT, "%s; %d rounds of %d sandboxes at once%s, each `for i in $(seq 1 %d); do cat"
-        + " /etc/hostname > /dev/null; done`, %d trace points (common) with every context field; savers: %s;"
-        + " work in %s%n", runscVersion, options.rounds, options.sandboxes,
+        + " /etc/hostname > /dev/null; done`, %d trace points (common) with every context field; savers: %s,"
+        + " each %s (autogroup %s); work in %s%n", runscVersion, options.rounds, options.sandboxes,
         options.single ? " and 1 alone" : "", options.loops, COMMON_POINTS.size(),
-        options.savers.stream().map(s -> s.label).collect(Collectors.joining(", ")), work);
+        options.savers.stream().map(s -> s.label).collect(Collectors.joining(", ")),
+        options.ownSession ? "in a session of its own" : "in this harness's session", autogroup(), work);
   }
 
   /** A pod-init config: the common points with every context field, into the remote sink at endpoint. */
@@ -398,6 +424,15 @@ public final class RunscLoad {
       points.add("syscall/" + syscall + "/exit");
     }
     return List.copyOf(points);
+  }
+
+  /** Whether the kernel groups each session's processes for scheduling: "on", "off" or "absent". */
+  private static String autogroup() throws IOException {
+    Path setting = Path.of("/proc/sys/kernel/sched_autogroup_enabled");
+    if (!Files.exists(setting)) {
+      return "absent";
+    }
+    return Files.readString(setting).trim().equals("0") ? "off" : "on";
   }
 
   private static Path findRunsc() throws IOException {
@@ -438,6 +473,7 @@ public final class RunscLoad {
     Path dir;
     List<Saver> savers;
     boolean single = true;
+    boolean ownSession = true;
 
     static Options parse(String[] args) {
       Options options = new Options();
@@ -459,6 +495,11 @@ public final class RunscLoad {
             case "dir" -> options.dir = Path.of(value);
             case "savers" -> savers = value;
             case "single" -> options.single = Boolean.parseBoolean(value);
+            case "session" -> options.ownSession = switch (value) {
+              case "own" -> true;
+              case "shared" -> false;
+              default -> throw new IllegalArgumentException("--session: own or shared, got '" + value + "'");
+            };
             default -> throw new IllegalArgumentException("unknown option --" + name);
           }
         } catch (NumberFormatException e) {

@@ -78,6 +78,7 @@ class RunscLoadTest {
     assertThat(run("--rounds=0")).startsWith("usage error: --rounds must be at least 1, got 0");
     assertThat(run("--savers=c")).startsWith("usage error: the C saver needs --peers=DIR with seqsaved");
     assertThat(run("--loops")).startsWith("usage error: expected --name=value, got '--loops'");
+    assertThat(run("--session=mine")).startsWith("usage error: --session: own or shared, got 'mine'");
   }
 
   private static String run(String... args) {
