@@ -146,13 +146,18 @@ final class CPeers {
 
   /** A running process's user + system CPU time so far (utime + stime, fields 14 and 15 of its stat). */
   static long cpuNanos(Process process) throws IOException {
-    String[] fields = statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));
+    String[] fields = statFields(process);
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
   }
 
   /** The session a running process belongs to (field 6 of its stat). */
   static long sessionId(Process process) throws IOException {
-    return Long.parseLong(statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")))[3]);
+    return Long.parseLong(statFields(process)[3]);
+  }
+
+  /** The fields after the command name of a running process's /proc stat line. */
+  private static String[] statFields(Process process) throws IOException {
+    return statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")));
   }
 
   /** cutime + cstime (fields 16 and 17) of a stat line. */
