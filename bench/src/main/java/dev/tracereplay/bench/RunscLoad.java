@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
- *           [--dir=DIR] [--savers=java,java-warm,c] [--single=true] [--session=own]
+ *           [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS] [--single=true]
+ *           [--session=own]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -40,7 +41,9 @@ import java.util.stream.Stream;
  * with {@code LANG=C.UTF-8}. The savers are {@code tracereplay save} through the launcher (the
  * full JIT; {@code JAVA_HOME} and {@code TRACEREPLAY_JAVA_OPTS} pass through) and, with
  * {@code --peers}, the C {@code seqsaved} (a thread per client, recv() and a buffered write);
- * {@code java-warm} is {@code tracereplay save} with its warm-up before listening turned on.
+ * {@code java-warm} is {@code tracereplay save} with its warm-up before listening turned on, and
+ * {@code java-alt} is {@code tracereplay save} with the JVM options of {@code --alt-opts} added to
+ * {@code TRACEREPLAY_JAVA_OPTS}: a JVM setting measured in the same interleaved rounds as without.
  * Each saver is stopped cleanly once every client has closed (SIGTERM). Needs runsc and root.
  * Exit code 0 when every run completed, 1 when one failed, 2 on a usage error.
  *
@@ -80,7 +83,8 @@ public final class RunscLoad {
     } catch (IllegalArgumentException e) {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
-          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,c] [--single=true] [--session=own]");
+          + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS]"
+          + " [--single=true] [--session=own]");
       return 2;
     }
     try {
@@ -97,7 +101,7 @@ public final class RunscLoad {
 
   /** A saver under test. */
   enum Saver {
-    JAVA("tracereplay save"), JAVA_WARM("save, warmed up"), C("C seqsaved");
+    JAVA("tracereplay save"), JAVA_WARM("save, warmed up"), JAVA_ALT("save, --alt-opts"), C("C seqsaved");
 
     final String label;
 
@@ -207,7 +211,7 @@ public final class RunscLoad {
   private Process startSaver(Saver saver, Path endpoint, Path recordings, Path stdout, Path stderr)
       throws IOException {
     List<String> command = switch (saver) {
-      case JAVA, JAVA_WARM -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint,
+      case JAVA, JAVA_WARM, JAVA_ALT -> List.of(options.launcher.toString(), "save", "--endpoint=" + endpoint,
           "--out=" + recordings);
       case C -> {
         Files.createDirectories(recordings);
@@ -218,9 +222,15 @@ public final class RunscLoad {
       command = Stream.concat(Stream.of("setsid"), command.stream()).toList();
     }
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-    if (saver == Saver.JAVA_WARM) {
-      // save's warm-up before it listens (off by default), measured in the same rounds as without.
-      builder.environment().merge("TRACEREPLAY_JAVA_OPTS", "-Dtracereplay.warmup=true", (a, b) -> a + " " + b);
+    // save's warm-up before it listens (off by default), or the options under test, measured in
+    // the same rounds as without.
+    String extra = switch (saver) {
+      case JAVA_WARM -> "-Dtracereplay.warmup=true";
+      case JAVA_ALT -> options.altOptions;
+      case JAVA, C -> null;
+    };
+    if (extra != null) {
+      builder.environment().merge("TRACEREPLAY_JAVA_OPTS", extra, (a, b) -> a + " " + b);
     }
     return builder.start();
   }
@@ -398,10 +408,11 @@ public final class RunscLoad {
     String runscVersion = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")[0];
     version.waitFor();
     out.printf(Locale.ROOT, "%s; %d rounds of %d sandboxes at once%s, each `for i in $(seq 1 %d); do cat"
-        + " /etc/hostname > /dev/null; done`, %d trace points (common) with every context field; savers: %s,"
+        + " /etc/hostname > /dev/null; done`, %d trace points (common) with every context field; savers: %s%s,"
         + " each %s (autogroup %s); work in %s%n", runscVersion, options.rounds, options.sandboxes,
         options.single ? " and 1 alone" : "", options.loops, COMMON_POINTS.size(),
         options.savers.stream().map(s -> s.label).collect(Collectors.joining(", ")),
+        options.altOptions == null ? "" : " (--alt-opts=" + options.altOptions + ")",
         options.ownSession ? "in a session of its own" : "in this harness's session", autogroup(), work);
   }
 
@@ -474,6 +485,7 @@ public final class RunscLoad {
     List<Saver> savers;
     boolean single = true;
     boolean ownSession = true;
+    String altOptions;
 
     static Options parse(String[] args) {
       Options options = new Options();
@@ -494,6 +506,7 @@ public final class RunscLoad {
             case "launcher" -> options.launcher = Path.of(value);
             case "dir" -> options.dir = Path.of(value);
             case "savers" -> savers = value;
+            case "alt-opts" -> options.altOptions = value;
             case "single" -> options.single = Boolean.parseBoolean(value);
             case "session" -> options.ownSession = switch (value) {
               case "own" -> true;
@@ -514,17 +527,20 @@ public final class RunscLoad {
         switch (saver) {
           case "java" -> options.savers.add(Saver.JAVA);
           case "java-warm" -> options.savers.add(Saver.JAVA_WARM);
+          case "java-alt" -> options.savers.add(Saver.JAVA_ALT);
           case "c" -> options.savers.add(Saver.C);
-          default -> throw new IllegalArgumentException("--savers: java, java-warm or c, got '" + saver + "'");
+          default -> throw new IllegalArgumentException("--savers: java, java-warm, java-alt or c, got '" + saver + "'");
         }
+      }
+      if (options.savers.contains(Saver.JAVA_ALT) != (options.altOptions != null)) {
+        throw new IllegalArgumentException("--alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
       }
       if (options.savers.contains(Saver.C)
           && (options.peers == null || !Files.isExecutable(options.peers.resolve("seqsaved")))) {
         throw new IllegalArgumentException("the C saver needs --peers=DIR with seqsaved built in it (make OUT=DIR"
             + " in the directory of the C peers' sources)");
       }
-      if ((options.savers.contains(Saver.JAVA) || options.savers.contains(Saver.JAVA_WARM))
-          && !Files.isExecutable(options.launcher)) {
+      if (options.savers.stream().anyMatch(saver -> saver != Saver.C) && !Files.isExecutable(options.launcher)) {
         throw new IllegalArgumentException("no launcher at " + options.launcher + " (--launcher)");
       }
       return options;

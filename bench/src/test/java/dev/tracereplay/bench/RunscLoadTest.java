@@ -79,6 +79,10 @@ class RunscLoadTest {
     assertThat(run("--savers=c")).startsWith("usage error: the C saver needs --peers=DIR with seqsaved");
     assertThat(run("--loops")).startsWith("usage error: expected --name=value, got '--loops'");
     assertThat(run("--session=mine")).startsWith("usage error: --session: own or shared, got 'mine'");
+    assertThat(run("--savers=java,java-alt")).startsWith(
+        "usage error: --alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
+    assertThat(run("--alt-opts=-Xint")).startsWith(
+        "usage error: --alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
   }
 
   private static String run(String... args) {
