@@ -2,7 +2,6 @@ package dev.tracereplay.cli;
 
 import dev.tracereplay.TraceRecorder;
 import dev.tracereplay.channel.UnixSeqPacketChannel;
-import dev.tracereplay.file.TraceFileReader;
 import dev.tracereplay.internal.wire.Handshake;
 import dev.tracereplay.record.Recording;
 import dev.tracereplay.server.ServerConfig;
@@ -41,11 +40,6 @@ import org.slf4j.LoggerFactory;
  * the points runsc dropped while save was new, but over whole sessions runsc dropped more
  * (bench/README.md, "runsc load" and "where save loses runsc points"), so it is not worth its
  * start-up time by default.
- *
- * <p>It is also the training run of save's ahead-of-time cache on Java 25 and later
- * ({@link #main}, which the launcher runs once per build with {@code -XX:AOTCacheOutput}): the
- * cache then holds save's classes, loaded and linked, and the profiles of the receive path, so
- * that the JIT compiles it from those rather than from the first sandboxes' traffic.
  */
 final class SaveWarmUp {
   private static final Logger log = LoggerFactory.getLogger(SaveWarmUp.class);
@@ -79,17 +73,6 @@ final class SaveWarmUp {
   record Outcome(long messages, int pauses, boolean completed) { }
 
   private SaveWarmUp() { }
-
-  /**
-   * The launcher's training run for save's ahead-of-time cache (bin/tracereplay): a warm-up with
-   * save's default message limit, in the temporary directory ({@code java.io.tmpdir}); prints
-   * nothing and exits 0 when it ran to its end, 1 otherwise (the launcher then makes no cache).
-   */
-  public static void main(String[] args) {
-    Outcome outcome = run(Path.of(System.getProperty("java.io.tmpdir")), TraceFileReader.DEFAULT_MAX_RECORD_SIZE,
-        TIME_LIMIT);
-    System.exit(outcome.completed() ? 0 : 1);
-  }
 
   /** Whether the warm-up is on: {@value #PROPERTY} is {@code true}. */
   static boolean enabled() {

@@ -350,56 +350,6 @@ class LauncherIT {
     }
 
     /**
-     * save on Java 25 and later: the first save makes an ahead-of-time cache from a training run
-     * of its warm-up before it starts, the next ones start from it (their classes come from it),
-     * and nothing else is left in the cache, in the temporary directory or in the install; a new
-     * build makes it anew. A cache the JVM cannot use, or a training run that failed once, costs
-     * only the speed-up, quietly.
-     */
-    @Test
-    void saveOnJava25StartsFromAnAheadOfTimeCacheItMakesOncePerBuild() throws Exception {
-      assumeThat(Runtime.version().feature()).as("an ahead-of-time cache needs Java 25").isGreaterThanOrEqualTo(25);
-      Map<String, String> installBefore = listing(install);
-      Path launcher = install.resolve("bin/tracereplay");
-      Path cache = dir.resolve("cache");
-      Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
-      env.put("XDG_CACHE_HOME", cache.toString());
-      List<Path> warmUpsBefore = warmUpDirectories();
-
-      String firstErr = saveAndStop(launcher, env, null);
-
-      List<Path> made = cacheFiles(cache);
-      assertThat(made).singleElement().satisfies(file -> assertThat(file.getFileName().toString())
-          .startsWith("aot-").endsWith("-save.aot"));
-      assertThat(firstErr).doesNotContainIgnoringCase("aot").doesNotContainIgnoringCase("warning");
-      assertThat(warmUpDirectories()).as("the training run's directories are gone").isEqualTo(warmUpsBefore);
-      FileTime madeAt = Files.getLastModifiedTime(made.get(0));
-
-      Path classes = dir.resolve("classes.log");
-      saveAndStop(launcher, env, "-Xlog:class+load=info:file=" + classes);
-
-      assertThat(Files.readString(classes)).contains("dev.tracereplay.server.ClientConnection source: shared objects file");
-      assertThat(cacheFiles(cache)).isEqualTo(made);
-      assertThat(Files.getLastModifiedTime(made.get(0))).as("made once").isEqualTo(madeAt);
-      assertThat(listing(install)).as("nothing written into the install").isEqualTo(installBefore);
-
-      rebuild(install.resolve("lib/tracereplay-core-" + VERSION + ".jar"));
-      saveAndStop(launcher, env, null);
-
-      List<Path> remade = cacheFiles(cache);
-      assertThat(remade).hasSize(1).doesNotContainAnyElementsOf(made);
-
-      Files.write(remade.get(0), new byte[4096]); // not a cache the JVM can use
-      assertThat(saveAndStop(launcher, env, null)).doesNotContainIgnoringCase("aot").doesNotContainIgnoringCase("warning");
-
-      Files.delete(remade.get(0));
-      Path failed = Files.createFile(Path.of(remade.get(0) + ".failed"));
-      saveAndStop(launcher, env, null);
-
-      assertThat(cacheFiles(cache)).as("a failed training run is not tried again for the build").containsExactly(failed);
-    }
-
-    /**
      * stdout carries only the command's output, which scripts compare byte for byte with
      * gVisor's: the JVM's own messages go to stderr (here a warning about a contradictory
      * heap size, which the JVM prints on stdout by default).
@@ -595,36 +545,6 @@ class LauncherIT {
     bytes[10] ^= 1; // the entry's DOS time, low byte
     Files.write(jar, bytes);
     Files.setLastModifiedTime(jar, time);
-  }
-
-  /**
-   * Starts save, waits until it listens, stops it with SIGTERM and checks that it stopped
-   * cleanly; returns its stderr.
-   */
-  private String saveAndStop(Path launcher, Map<String, String> env, String javaOptions) throws Exception {
-    Map<String, String> saveEnv = new HashMap<>(env);
-    if (javaOptions != null) {
-      saveEnv.put("TRACEREPLAY_JAVA_OPTS", javaOptions);
-    }
-    Path endpoint = Files.createTempDirectory(dir, "save").resolve("s");
-    Process save = start(saveEnv, dir, launcher.toString(), "save", "--endpoint=" + endpoint, "--out=" + endpoint.resolveSibling("out"));
-    try {
-      Deadline.await(TIMEOUT, () -> Files.exists(endpoint) || !save.isAlive());
-      assertThat(save.isAlive()).as("save listens").isTrue();
-    } finally {
-      save.destroy();
-      assertThat(save.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    }
-    assertThat(save.exitValue()).isZero();
-    return Files.readString(dir.resolve("background.err"));
-  }
-
-  /** The warm-up's directories in the JVM's temporary directory. */
-  private static List<Path> warmUpDirectories() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return files.filter(file -> file.getFileName().toString().startsWith("tracereplay-warmup-")).sorted()
-          .collect(Collectors.toList());
-    }
   }
 
   /** Every file in the launcher's cache directory. */
