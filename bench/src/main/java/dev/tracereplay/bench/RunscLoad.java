@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
  *           [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS] [--single=true]
- *           [--session=own]
+ *           [--session=own] [--autogroup-nice=N]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -53,7 +53,9 @@ import java.util.stream.Stream;
  * and this harness's session also holds runsc's gofers: a saver left in it
  * ({@code --session=shared}, as every run before this option) competes with them for that share,
  * and every CPU second its other threads use (a JVM's compiler threads) is time its receive
- * threads lose (bench/README.md, "the saver's session").
+ * threads lose (bench/README.md, "the saver's session"). {@code --autogroup-nice=N} gives each
+ * saver's own session that nice value ({@code /proc/PID/autogroup}), which weighs the session
+ * against the sandboxes' sessions.
  */
 public final class RunscLoad {
   private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -84,7 +86,7 @@ public final class RunscLoad {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
           + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS]"
-          + " [--single=true] [--session=own]");
+          + " [--single=true] [--session=own] [--autogroup-nice=N]");
       return 2;
     }
     try {
@@ -178,6 +180,9 @@ public final class RunscLoad {
     try {
       awaitListening(saver, endpoint, saverProcess, saverOut);
       checkSession(saverProcess, saver);
+      if (options.autogroupNice != null) {
+        setAutogroupNice(saverProcess, saver);
+      }
       long listeningCpu = CPeers.cpuNanos(saverProcess);
       long start = System.nanoTime();
       List<Process> sandboxProcesses = new ArrayList<>();
@@ -413,7 +418,8 @@ public final class RunscLoad {
         options.single ? " and 1 alone" : "", options.loops, COMMON_POINTS.size(),
         options.savers.stream().map(s -> s.label).collect(Collectors.joining(", ")),
         options.altOptions == null ? "" : " (--alt-opts=" + options.altOptions + ")",
-        options.ownSession ? "in a session of its own" : "in this harness's session", autogroup(), work);
+        options.ownSession ? "in a session of its own" : "in this harness's session",
+        autogroup() + (options.autogroupNice == null ? "" : ", the saver's at nice " + options.autogroupNice), work);
   }
 
   /** A pod-init config: the common points with every context field, into the remote sink at endpoint. */
@@ -438,6 +444,21 @@ public final class RunscLoad {
   }
 
   /** Whether the kernel groups each session's processes for scheduling: "on", "off" or "absent". */
+  /**
+   * Gives the saver's autogroup (its session's, which holds only the saver with
+   * {@code --session=own}) the nice value of {@code --autogroup-nice}, and checks it: the
+   * weight its threads share against the sandboxes' groups.
+   */
+  private void setAutogroupNice(Process saverProcess, Saver saver) throws IOException {
+    Path autogroup = Path.of("/proc", Long.toString(saverProcess.pid()), "autogroup");
+    Files.writeString(autogroup, options.autogroupNice.toString());
+    String now = Files.readString(autogroup).trim();
+    if (!now.endsWith(" nice " + options.autogroupNice)) {
+      throw new IOException(saver.label + "'s autogroup reads '" + now + "' after setting its nice to "
+          + options.autogroupNice);
+    }
+  }
+
   private static String autogroup() throws IOException {
     Path setting = Path.of("/proc/sys/kernel/sched_autogroup_enabled");
     if (!Files.exists(setting)) {
@@ -486,6 +507,7 @@ public final class RunscLoad {
     boolean single = true;
     boolean ownSession = true;
     String altOptions;
+    Integer autogroupNice;
 
     static Options parse(String[] args) {
       Options options = new Options();
@@ -507,6 +529,7 @@ public final class RunscLoad {
             case "dir" -> options.dir = Path.of(value);
             case "savers" -> savers = value;
             case "alt-opts" -> options.altOptions = value;
+            case "autogroup-nice" -> options.autogroupNice = Integer.parseInt(value);
             case "single" -> options.single = Boolean.parseBoolean(value);
             case "session" -> options.ownSession = switch (value) {
               case "own" -> true;
@@ -531,6 +554,11 @@ public final class RunscLoad {
           case "c" -> options.savers.add(Saver.C);
           default -> throw new IllegalArgumentException("--savers: java, java-warm, java-alt or c, got '" + saver + "'");
         }
+      }
+      if (options.autogroupNice != null && (!options.ownSession || options.autogroupNice < -20
+          || options.autogroupNice > 19)) {
+        throw new IllegalArgumentException("--autogroup-nice: -20 to 19, with --session=own (else it would set the"
+            + " harness's session's), got " + options.autogroupNice);
       }
       if (options.savers.contains(Saver.JAVA_ALT) != (options.altOptions != null)) {
         throw new IllegalArgumentException("--alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");

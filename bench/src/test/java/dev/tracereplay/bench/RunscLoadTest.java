@@ -81,6 +81,9 @@ class RunscLoadTest {
     assertThat(run("--session=mine")).startsWith("usage error: --session: own or shared, got 'mine'");
     assertThat(run("--savers=java,java-alt")).startsWith(
         "usage error: --alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
+    assertThat(run("--session=shared", "--autogroup-nice=-5")).startsWith("usage error: --autogroup-nice: -20 to 19,"
+        + " with --session=own (else it would set the harness's session's), got -5");
+    assertThat(run("--autogroup-nice=20")).startsWith("usage error: --autogroup-nice: -20 to 19");
     assertThat(run("--alt-opts=-Xint")).startsWith(
         "usage error: --alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
   }
