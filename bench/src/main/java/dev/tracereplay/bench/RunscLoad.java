@@ -443,7 +443,6 @@ public final class RunscLoad {
     return List.copyOf(points);
   }
 
-  /** Whether the kernel groups each session's processes for scheduling: "on", "off" or "absent". */
   /**
    * Gives the saver's autogroup (its session's, which holds only the saver with
    * {@code --session=own}) the nice value of {@code --autogroup-nice}, and checks it: the
@@ -459,6 +458,7 @@ public final class RunscLoad {
     }
   }
 
+  /** Whether the kernel groups each session's processes for scheduling: "on", "off" or "absent". */
   private static String autogroup() throws IOException {
     Path setting = Path.of("/proc/sys/kernel/sched_autogroup_enabled");
     if (!Files.exists(setting)) {
