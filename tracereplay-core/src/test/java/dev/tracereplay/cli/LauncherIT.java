@@ -554,14 +554,12 @@ class LauncherIT {
     }
   }
 
+  /** The start-up archives in the launcher's cache directory, if it has one. */
   private static List<Path> archives(Path cache) throws IOException {
-    Path directory = cache.resolve("tracereplay");
-    if (!Files.isDirectory(directory)) {
+    if (!Files.isDirectory(cache.resolve("tracereplay"))) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(file -> file.toString().endsWith(".jsa")).sorted().collect(Collectors.toList());
-    }
+    return cacheFiles(cache).stream().filter(file -> file.toString().endsWith(".jsa")).collect(Collectors.toList());
   }
 
   private static Map<String, String> listing(Path root) throws IOException {
