@@ -63,6 +63,7 @@ public final class Tracereplay implements Callable<Integer> {
     subcommands.put("verify", VerifyCommand.class);
     subcommands.put("repair", RepairCommand.class);
     subcommands.put("demo", DemoCommand.class);
+    subcommands.put("flags", FlagsCommand.class);
     subcommands.put("help", HelpCommand.class);
     SUBCOMMANDS = Collections.unmodifiableMap(subcommands);
   }
@@ -84,12 +85,13 @@ public final class Tracereplay implements Callable<Integer> {
   /**
    * The command for {@code args}: with only the subcommand they start with, if they start with
    * one, else with every subcommand (the usage, {@code help} and the suggestions for a mistyped
-   * command need them all). picocli builds the model of each subcommand it is given, by
-   * reflection, up front: the other seven cost a short command such as a replay about a tenth of
+   * command need them all; so does {@code flags}, which lists another command's options). picocli
+   * builds the model of each subcommand it is given, by reflection, up front: the others cost a short command such as a replay about a tenth of
    * its start-up. A subcommand's parsing, help, errors and exit codes are the same either way.
    */
   static Tracereplay forArguments(String... args) {
-    boolean namesOne = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0]);
+    boolean namesOne = args.length > 0 && !args[0].equals("help") && !args[0].equals("flags")
+        && SUBCOMMANDS.containsKey(args[0]);
     return new Tracereplay(namesOne ? args[0] : null);
   }
 

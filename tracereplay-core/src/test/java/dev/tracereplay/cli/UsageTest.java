@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 
 /** Help, the version, and usage errors: exit code 2, the error on one line and a pointer to the help, on stderr. */
 class UsageTest {
@@ -89,6 +92,67 @@ class UsageTest {
     assertThat(result.err()).contains("record", "points", "filter", "help");
   }
 
+  /** gVisor's tool has {@code flags} (Go's subcommands package): a script's {@code flags save} works here too. */
+  @Test
+  void flagsListsACommandsOptionsAsGoDoes() {
+    Cli.Result flags = Cli.run("flags", "save");
+
+    assertThat(flags.exitCode()).isZero();
+    assertThat(flags.err()).isEmpty();
+    String out = flags.out();
+    assertThat(out).startsWith("  -endpoint string\n    \tThe socket to listen on")
+        .contains("\n  -out string\n    \tThe directory recordings go to",
+            "\n  -prefix string\n    \tThe file name prefix (default: client-).\n",
+            "\n  -help\n    \tShow this help message and exit.\n");
+    assertThat(out.indexOf("-endpoint")).isLessThan(out.indexOf("-out")).isLessThan(out.indexOf("-prefix"));
+  }
+
+  @Test
+  void flagsWithoutACommandListsTheTopLevelOptions() {
+    Cli.Result flags = Cli.run("flags");
+
+    assertThat(flags.exitCode()).isZero();
+    assertThat(flags.out()).isEqualTo("  -help\n    \tShow this help message and exit.\n"
+        + "  -version\n    \tPrint version information and exit.\n");
+  }
+
+  /** Go's rules: sorted, a type name but none for a switch, a one-letter switch on one line, a default unless zero. */
+  @Test
+  void flagsFollowsGosPrintDefaults() {
+    CommandSpec command = CommandSpec.forAnnotatedObject(new GoFlags());
+
+    assertThat(FlagsCommand.defaults(command)).isEqualTo("""
+          -count int
+            \tHow many (default 3)
+          -name string
+            \tA name (default "a \\"b\\"")
+          -q\tQuiet
+          -timeout duration
+            \tHow long
+          -zero int
+            \tZero is not shown
+        """);
+  }
+
+  @Command(name = "go-flags")
+  static final class GoFlags {
+    @Option(names = "--name", defaultValue = "a \"b\"", description = "A name") String name;
+    @Option(names = "-q", description = "Quiet") boolean quiet;
+    @Option(names = "--count", defaultValue = "3", description = "How many") int count;
+    @Option(names = "--zero", defaultValue = "0", description = "Zero is not shown") int zero;
+    @Option(names = "--timeout", description = "How long") Duration timeout;
+    @Option(names = "--secret", hidden = true, description = "Not listed") String secret;
+  }
+
+  /** Through main, which builds every subcommand for flags as it does for help. */
+  @Test
+  void flagsFindsTheCommandItNamesInAProcess() throws Exception {
+    try (CliProcess flags = CliProcess.start("flags", "replay")) {
+      assertThat(flags.awaitExit(Duration.ofSeconds(60))).isZero();
+      assertThat(flags.out.text()).contains("  -in string\n", "  -endpoint string\n");
+    }
+  }
+
   @Test
   void versionSaysTheJavaRuntimeAndWhichSocketCallsAreMade() {
     Cli.Result version = Cli.run("--version");
@@ -128,6 +192,8 @@ class UsageTest {
       bogus                                               | Unmatched argument at index 0: 'bogus'
       replya                                              | Unmatched argument at index 0: 'replya' (did you mean replay or repair or record?)
       help bogus                                          | Unknown subcommand 'bogus'.
+      flags bogus                                         | Unknown subcommand 'bogus'; the subcommands are save, replay,
+      flags save replay                                   | Unmatched argument at index 2: 'replay'
       save                                                | Missing required option: '--endpoint=PATH'
       save --endpoint=/tmp/x.sock --bogus                 | Unknown option: '--bogus'
       save --endpoint=/tmp/x.sock --socket-mode=9         | socket mode must be octal like 0600, was '9'
