@@ -170,6 +170,11 @@ public final class RunscLoad {
       }
     }
     printSummary(runs);
+    // A work directory of its own holds a recording of every round (tens of MB): gone once the
+    // figures are out. A failure keeps it, for the sandboxes' and savers' logs its message names.
+    if (options.dir == null) {
+      Bench.deleteTree(work);
+    }
   }
 
   private Run runOnce(int round, Saver saver, int sandboxes, Path runsc, Path config, Path endpoint, Path dir)
