@@ -71,7 +71,8 @@ final class FlagsCommand implements Callable<Integer> {
       // Most descriptions here say their default in words already; Go's form is added to the others.
       String defaultValue = option.defaultValue();
       if (defaultValue != null && !description.contains("(default") && !isZero(type, defaultValue)) {
-        line.append(" (default ").append(type.equals("string") ? GoQuote.quote(defaultValue) : defaultValue).append(')');
+        String shown = type.equals("string") ? GoQuote.quote(defaultValue) : defaultValue;
+        line.append(" (default ").append(shown).append(')');
       }
       text.append(line).append('\n');
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.newsclub.net.unix.AFSocket;
 import picocli.CommandLine;
@@ -68,6 +69,9 @@ public final class Tracereplay implements Callable<Integer> {
     SUBCOMMANDS = Collections.unmodifiableMap(subcommands);
   }
 
+  /** The subcommands that describe other subcommands ({@code help save}, {@code flags save}), so need them all. */
+  static final Set<String> DESCRIBING_OTHERS = Set.of("flags", "help");
+
   @Spec CommandSpec spec;
 
   /** The one subcommand to build, or null for all of them. */
@@ -85,13 +89,13 @@ public final class Tracereplay implements Callable<Integer> {
   /**
    * The command for {@code args}: with only the subcommand they start with, if they start with
    * one, else with every subcommand (the usage, {@code help} and the suggestions for a mistyped
-   * command need them all; so does {@code flags}, which lists another command's options). picocli
-   * builds the model of each subcommand it is given, by reflection, up front: the others cost a short command such as a replay about a tenth of
-   * its start-up. A subcommand's parsing, help, errors and exit codes are the same either way.
+   * command need them all, as do the {@link #DESCRIBING_OTHERS}). picocli builds the model of each
+   * subcommand it is given, by reflection, up front: the others cost a short command such as a
+   * replay about a tenth of its start-up. A subcommand's parsing, help, errors and exit codes are
+   * the same either way.
    */
   static Tracereplay forArguments(String... args) {
-    boolean namesOne = args.length > 0 && !args[0].equals("help") && !args[0].equals("flags")
-        && SUBCOMMANDS.containsKey(args[0]);
+    boolean namesOne = args.length > 0 && !DESCRIBING_OTHERS.contains(args[0]) && SUBCOMMANDS.containsKey(args[0]);
     return new Tracereplay(namesOne ? args[0] : null);
   }
 
