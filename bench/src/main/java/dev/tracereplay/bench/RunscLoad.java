@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
  *           [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS] [--single=true]
- *           [--session=own] [--autogroup-nice=N]
+ *           [--session=own] [--autogroup-nice=N] [--saver-life=round|run]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -56,6 +56,11 @@ import java.util.stream.Stream;
  * threads lose (bench/README.md, "the saver's session"). {@code --autogroup-nice=N} gives each
  * saver's own session that nice value ({@code /proc/PID/autogroup}), which weighs the session
  * against the sandboxes' sessions.
+ *
+ * <p>Each run starts its saver afresh ({@code --saver-life=round}): a JVM's first sandboxes, while
+ * it compiles. {@code --saver-life=run} starts each saver once, on an endpoint of its own, gives
+ * it one unmeasured round of sandboxes (round 0) and keeps it for every round: a saver deployed as
+ * a service, which has served sandboxes before. Its CPU time is then the run's.
  */
 public final class RunscLoad {
   private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -86,7 +91,7 @@ public final class RunscLoad {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
           + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS]"
-          + " [--single=true] [--session=own] [--autogroup-nice=N]");
+          + " [--single=true] [--session=own] [--autogroup-nice=N] [--saver-life=round|run]");
       return 2;
     }
     try {
@@ -152,22 +157,46 @@ public final class RunscLoad {
     printHeader(runsc, work);
 
     List<Run> runs = new ArrayList<>();
-    for (int round = 1; round <= options.rounds; round++) {
-      out.printf(Locale.ROOT, "%nround %d/%d%n", round, options.rounds);
-      List<Saver> order = new ArrayList<>(options.savers);
-      if (round % 2 == 0) {
-        java.util.Collections.reverse(order);
-      }
-      for (Saver saver : order) {
-        for (int sandboxes : options.single && options.sandboxes > 1 ? List.of(options.sandboxes, 1)
-            : List.of(options.sandboxes)) {
-          Path dir = Files.createDirectories(work.resolve("r" + round + "-" + saver.name().toLowerCase(Locale.ROOT)
-              + "-" + sandboxes));
-          Run run = runOnce(round, saver, sandboxes, runsc, config, endpoint, dir);
-          runs.add(run);
-          out.println("  " + line(run, expected(runs)));
+    Map<Saver, LiveSaver> longLived = new LinkedHashMap<>();
+    try {
+      if (options.saverPerRun) {
+        for (Saver saver : options.savers) {
+          String name = saver.name().toLowerCase(Locale.ROOT);
+          Path own = work.resolve("ev-" + name + ".sock");
+          Path ownConfig = Files.writeString(work.resolve("pod-init-" + name + ".json"), podInitConfig(own));
+          longLived.put(saver, launch(saver, own, ownConfig, Files.createDirectories(work.resolve("saver-" + name))));
+        }
+        // Each saver's first sandboxes, not measured: what a saver that has served sandboxes before does
+        // is the question, so a JVM's first compilations stay out of the rounds.
+        out.printf(Locale.ROOT, "%nround 0 (each saver's first sandboxes: not in the summary)%n");
+        for (LiveSaver saver : longLived.values()) {
+          Path dir = Files.createDirectories(work.resolve("r0-" + saver.kind().name().toLowerCase(Locale.ROOT)));
+          out.println("  " + line(runOnce(0, saver, options.sandboxes, runsc, dir, false), -1));
         }
       }
+      for (int round = 1; round <= options.rounds; round++) {
+        out.printf(Locale.ROOT, "%nround %d/%d%n", round, options.rounds);
+        List<Saver> order = new ArrayList<>(options.savers);
+        if (round % 2 == 0) {
+          java.util.Collections.reverse(order);
+        }
+        for (Saver saver : order) {
+          for (int sandboxes : options.single && options.sandboxes > 1 ? List.of(options.sandboxes, 1)
+              : List.of(options.sandboxes)) {
+            Path dir = Files.createDirectories(work.resolve("r" + round + "-" + saver.name().toLowerCase(Locale.ROOT)
+                + "-" + sandboxes));
+            Run run = options.saverPerRun ? runOnce(round, longLived.get(saver), sandboxes, runsc, dir, false)
+                : runFresh(round, saver, sandboxes, runsc, config, endpoint, dir);
+            runs.add(run);
+            out.println("  " + line(run, expected(runs)));
+          }
+        }
+      }
+      for (LiveSaver saver : longLived.values()) {
+        stop(saver.process(), saver.kind());
+      }
+    } finally {
+      longLived.values().forEach(saver -> saver.process().destroyForcibly());
     }
     printSummary(runs);
     // A work directory of its own holds a recording of every round (tens of MB): gone once the
@@ -177,8 +206,14 @@ public final class RunscLoad {
     }
   }
 
-  private Run runOnce(int round, Saver saver, int sandboxes, Path runsc, Path config, Path endpoint, Path dir)
-      throws IOException, InterruptedException {
+  /**
+   * A saver that listens on {@code endpoint}: its process and where it writes (recordings and
+   * stdout), with the pod-init config whose remote sink is that endpoint.
+   */
+  private record LiveSaver(Saver kind, Process process, Path config, Path recordings, Path stdout) { }
+
+  /** Starts a saver in {@code dir} and returns once it listens, in the session and at the weight asked for. */
+  private LiveSaver launch(Saver saver, Path endpoint, Path config, Path dir) throws IOException, InterruptedException {
     Path recordings = dir.resolve("out");
     Path saverOut = dir.resolve("saver.out");
     Process saverProcess = startSaver(saver, endpoint, recordings, saverOut, dir.resolve("saver.err"));
@@ -188,34 +223,59 @@ public final class RunscLoad {
       if (options.autogroupNice != null) {
         setAutogroupNice(saverProcess, saver);
       }
-      long listeningCpu = CPeers.cpuNanos(saverProcess);
-      long start = System.nanoTime();
-      List<Process> sandboxProcesses = new ArrayList<>();
-      for (int i = 1; i <= sandboxes; i++) {
-        sandboxProcesses.add(startSandbox(runsc, config, dir.resolve("runsc-" + i + ".log")));
-      }
-      for (int i = 0; i < sandboxes; i++) {
-        Process sandbox = sandboxProcesses.get(i);
-        if (!sandbox.waitFor(TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
-          sandboxProcesses.forEach(Process::destroyForcibly);
-          throw new IOException("sandbox " + (i + 1) + " did not finish within 5 minutes; see " + dir);
-        }
-        if (sandbox.exitValue() != 0) {
-          throw new IOException("sandbox " + (i + 1) + " exited with " + sandbox.exitValue() + ": "
-              + lastLine(dir.resolve("runsc-" + (i + 1) + ".log")));
-        }
-      }
-      long nanos = System.nanoTime() - start;
-      awaitClosedClients(saverOut, sandboxes, saverProcess, saver);
-      long cpu = CPeers.cpuNanos(saverProcess);
-      stop(saverProcess, saver);
-      return new Run(round, saver, sandboxes, readRecordings(recordings, sandboxes), nanos, cpu,
-          cpu - listeningCpu);
+      return new LiveSaver(saver, saverProcess, config, recordings, saverOut);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      saverProcess.destroyForcibly();
+      throw e;
+    }
+  }
+
+  /** One run into a saver started for it and stopped after it (--saver-life=round). */
+  private Run runFresh(int round, Saver saver, int sandboxes, Path runsc, Path config, Path endpoint, Path dir)
+      throws IOException, InterruptedException {
+    LiveSaver live = launch(saver, endpoint, config, dir);
+    try {
+      Run run = runOnce(round, live, sandboxes, runsc, dir, true);
+      stop(live.process(), saver);
+      return run;
     } finally {
-      if (saverProcess.isAlive()) {
-        saverProcess.destroyForcibly();
+      if (live.process().isAlive()) {
+        live.process().destroyForcibly();
       }
     }
+  }
+
+  /**
+   * The sandboxes at once into a listening saver, and what each recorded. {@code fresh}: the saver
+   * was started for this run, so its CPU time in all is reported beside the part since listening;
+   * otherwise both are the run's part.
+   */
+  private Run runOnce(int round, LiveSaver saver, int sandboxes, Path runsc, Path dir, boolean fresh)
+      throws IOException, InterruptedException {
+    long closedBefore = closedClients(saver.stdout());
+    int recordingsBefore = recordingFiles(saver.recordings()).size();
+    long listeningCpu = CPeers.cpuNanos(saver.process());
+    long start = System.nanoTime();
+    List<Process> sandboxProcesses = new ArrayList<>();
+    for (int i = 1; i <= sandboxes; i++) {
+      sandboxProcesses.add(startSandbox(runsc, saver.config(), dir.resolve("runsc-" + i + ".log")));
+    }
+    for (int i = 0; i < sandboxes; i++) {
+      Process sandbox = sandboxProcesses.get(i);
+      if (!sandbox.waitFor(TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
+        sandboxProcesses.forEach(Process::destroyForcibly);
+        throw new IOException("sandbox " + (i + 1) + " did not finish within 5 minutes; see " + dir);
+      }
+      if (sandbox.exitValue() != 0) {
+        throw new IOException("sandbox " + (i + 1) + " exited with " + sandbox.exitValue() + ": "
+            + lastLine(dir.resolve("runsc-" + (i + 1) + ".log")));
+      }
+    }
+    long nanos = System.nanoTime() - start;
+    awaitClosedClients(saver.stdout(), closedBefore + sandboxes, saver.process(), saver.kind());
+    long cpu = CPeers.cpuNanos(saver.process());
+    return new Run(round, saver.kind(), sandboxes, readRecordings(saver.recordings(), recordingsBefore, sandboxes),
+        nanos, fresh ? cpu : cpu - listeningCpu, cpu - listeningCpu);
   }
 
   private Process startSaver(Saver saver, Path endpoint, Path recordings, Path stdout, Path stderr)
@@ -295,15 +355,19 @@ public final class RunscLoad {
     }
   }
 
-  /** Waits until the saver has printed a "Closing client" line for every sandbox. */
-  private static void awaitClosedClients(Path saverOut, int clients, Process saver, Saver kind)
+  /** The "Closing client" lines the saver has printed so far: one per client it served. */
+  private static long closedClients(Path saverOut) throws IOException {
+    try (Stream<String> lines = Files.lines(saverOut)) {
+      return lines.filter(line -> line.startsWith("Closing client")).count();
+    }
+  }
+
+  /** Waits until the saver has printed {@code clients} "Closing client" lines in all. */
+  private static void awaitClosedClients(Path saverOut, long clients, Process saver, Saver kind)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      long closed;
-      try (Stream<String> lines = Files.lines(saverOut)) {
-        closed = lines.filter(line -> line.startsWith("Closing client")).count();
-      }
+      long closed = closedClients(saverOut);
       if (closed >= clients) {
         return;
       }
@@ -332,15 +396,20 @@ public final class RunscLoad {
 
   /** Messages and the dropped counts (final, and after the first tenth) of every recording, in file order. */
   static List<Recorded> readRecordings(Path directory, int expectedFiles) throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(directory)) {
-      files = list.filter(path -> path.getFileName().toString().startsWith("client-")).sorted().toList();
-    }
-    if (files.size() != expectedFiles) {
-      throw new IOException(directory + " holds " + files.size() + " recordings, expected " + expectedFiles);
+    return readRecordings(directory, 0, expectedFiles);
+  }
+
+  /**
+   * As {@link #readRecordings(Path, int)}, for the recordings after the first {@code earlier}
+   * (those of a saver's earlier runs): there must be {@code expectedFiles} of them.
+   */
+  static List<Recorded> readRecordings(Path directory, int earlier, int expectedFiles) throws IOException {
+    List<Path> files = recordingFiles(directory);
+    if (files.size() != earlier + expectedFiles) {
+      throw new IOException(directory + " holds " + files.size() + " recordings, expected " + (earlier + expectedFiles));
     }
     List<Recorded> recorded = new ArrayList<>();
-    for (Path file : files) {
+    for (Path file : files.subList(earlier, files.size())) {
       long[] dropped = new long[1024];
       int messages = 0;
       try (TraceFileReader reader = TraceFileReader.open(file)) {
@@ -356,6 +425,16 @@ public final class RunscLoad {
           : new Recorded(messages, dropped[messages - 1], dropped[messages / 10]));
     }
     return recorded;
+  }
+
+  /** A saver's recordings (client-NNNN, in the order it made them); none before it made its directory. */
+  private static List<Path> recordingFiles(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(directory)) {
+      return list.filter(path -> path.getFileName().toString().startsWith("client-")).sorted().toList();
+    }
   }
 
   /** The quiet count: the most messages of a single-sandbox run that dropped nothing, or -1. */
@@ -419,12 +498,14 @@ public final class RunscLoad {
     version.waitFor();
     out.printf(Locale.ROOT, "%s; %d rounds of %d sandboxes at once%s, each `for i in $(seq 1 %d); do cat"
         + " /etc/hostname > /dev/null; done`, %d trace points (common) with every context field; savers: %s%s,"
-        + " each %s (autogroup %s); work in %s%n", runscVersion, options.rounds, options.sandboxes,
+        + " each %s (autogroup %s)%s; work in %s%n", runscVersion, options.rounds, options.sandboxes,
         options.single ? " and 1 alone" : "", options.loops, COMMON_POINTS.size(),
         options.savers.stream().map(s -> s.label).collect(Collectors.joining(", ")),
         options.altOptions == null ? "" : " (--alt-opts=" + options.altOptions + ")",
         options.ownSession ? "in a session of its own" : "in this harness's session",
-        autogroup() + (options.autogroupNice == null ? "" : ", the saver's at nice " + options.autogroupNice), work);
+        autogroup() + (options.autogroupNice == null ? "" : ", the saver's at nice " + options.autogroupNice),
+        options.saverPerRun ? ", each started once for every round, after an unmeasured round 0" : ", each started"
+            + " afresh for each run", work);
   }
 
   /** A pod-init config: the common points with every context field, into the remote sink at endpoint. */
@@ -511,6 +592,7 @@ public final class RunscLoad {
     List<Saver> savers;
     boolean single = true;
     boolean ownSession = true;
+    boolean saverPerRun;
     String altOptions;
     Integer autogroupNice;
 
@@ -536,6 +618,11 @@ public final class RunscLoad {
             case "alt-opts" -> options.altOptions = value;
             case "autogroup-nice" -> options.autogroupNice = Integer.parseInt(value);
             case "single" -> options.single = Boolean.parseBoolean(value);
+            case "saver-life" -> options.saverPerRun = switch (value) {
+              case "round" -> false;
+              case "run" -> true;
+              default -> throw new IllegalArgumentException("--saver-life: round or run, got '" + value + "'");
+            };
             case "session" -> options.ownSession = switch (value) {
               case "own" -> true;
               case "shared" -> false;

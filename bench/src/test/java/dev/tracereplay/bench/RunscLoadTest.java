@@ -71,6 +71,10 @@ class RunscLoadTest {
         .containsExactly(new Recorded(444, 0, 0), new Recorded(3, 7, 0), new Recorded(2500, 40, 5));
     assertThatThrownBy(() -> RunscLoad.readRecordings(dir, 4)).isInstanceOf(IOException.class)
         .hasMessage(dir + " holds 3 recordings, expected 4");
+    // A saver kept for every round (--saver-life=run): a round's recordings are those after the earlier ones.
+    assertThat(RunscLoad.readRecordings(dir, 1, 2)).containsExactly(new Recorded(3, 7, 0), new Recorded(2500, 40, 5));
+    assertThatThrownBy(() -> RunscLoad.readRecordings(dir, 2, 2)).isInstanceOf(IOException.class)
+        .hasMessage(dir + " holds 3 recordings, expected 4");
   }
 
   @Test
@@ -84,6 +88,7 @@ class RunscLoadTest {
     assertThat(run("--session=shared", "--autogroup-nice=-5")).startsWith("usage error: --autogroup-nice: -20 to 19,"
         + " with --session=own (else it would set the harness's session's), got -5");
     assertThat(run("--autogroup-nice=20")).startsWith("usage error: --autogroup-nice: -20 to 19");
+    assertThat(run("--saver-life=forever")).startsWith("usage error: --saver-life: round or run, got 'forever'");
     assertThat(run("--alt-opts=-Xint")).startsWith(
         "usage error: --alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
   }
