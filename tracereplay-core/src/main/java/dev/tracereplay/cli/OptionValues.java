@@ -2,6 +2,7 @@ package dev.tracereplay.cli;
 
 import dev.tracereplay.channel.UnixSeqPacketListener;
 import dev.tracereplay.internal.record.RecordingDirectory;
+import dev.tracereplay.internal.text.DurationSpec;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class OptionValues {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,19})([kmg]?)");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
 
   private OptionValues() {}
 
@@ -62,22 +62,21 @@ final class OptionValues {
     }
   }
 
-  /** A duration: a whole number with a unit ms, s, m or h; seconds when there is none. */
+  /**
+   * A duration: a whole number with a unit ms, s, m or h; seconds when there is none (the
+   * spelling of {@link DurationSpec}, as a fault's stall), at most {@link #MAX}.
+   */
   static final class Time implements ITypeConverter<Duration> {
+    /** A hundred years: beyond any wait a run can mean, and what record's --timeout=0 stands for. */
+    static final Duration MAX = Duration.ofDays(36_500);
+
     @Override
     public Duration convert(String value) {
-      Matcher m = DURATION.matcher(value.strip().toLowerCase(Locale.ROOT));
-      if (!m.matches()) {
-        throw new TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 30s, 2m or 1h");
+      try {
+        return DurationSpec.parse(value, MAX, "a time option");
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
-      long amount = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      return switch (unit) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofSeconds(amount);
-      };
     }
   }
 

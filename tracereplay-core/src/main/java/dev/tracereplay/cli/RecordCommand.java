@@ -121,7 +121,7 @@ final class RecordCommand implements Callable<Integer> {
 
   private Sandbox configure() {
     Sandbox sandbox = Runsc.sandbox().inheritIO().command(command)
-        .timeout(timeout.isZero() ? Duration.ofDays(36_500) : timeout);
+        .timeout(timeout.isZero() ? OptionValues.Time.MAX : timeout);
     try {
       sandbox.maxBytes(maxBytes);
     } catch (IllegalArgumentException e) {

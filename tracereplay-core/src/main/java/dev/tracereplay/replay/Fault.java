@@ -1,5 +1,6 @@
 package dev.tracereplay.replay;
 
+import dev.tracereplay.internal.text.DurationSpec;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.tracereplay.replay;
 
+import dev.tracereplay.internal.text.DurationSpec;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

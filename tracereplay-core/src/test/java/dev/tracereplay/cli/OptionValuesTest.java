@@ -39,7 +39,18 @@ class OptionValuesTest {
     assertThat(time.convert("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(time.convert("1h")).isEqualTo(Duration.ofHours(1));
     assertThat(time.convert("0")).isEqualTo(Duration.ZERO);
-    assertThatThrownBy(() -> time.convert("-1s")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> time.convert("-1s")).isInstanceOf(TypeConversionException.class)
+        .hasMessage("'-1s' is not a duration: use e.g. 500ms, 2s, 1m or 1h");
+  }
+
+  @Test
+  void durationsHaveTheLimitOfAHundredYears() {
+    OptionValues.Time time = new OptionValues.Time();
+    assertThat(time.convert("876000h")).isEqualTo(OptionValues.Time.MAX).isEqualTo(Duration.ofDays(36_500));
+    assertThatThrownBy(() -> time.convert("876001h")).isInstanceOf(TypeConversionException.class)
+        .hasMessage("'876001h' is longer than a time option may be: at most 876000h");
+    assertThatThrownBy(() -> time.convert("99999999999999999999")).isInstanceOf(TypeConversionException.class)
+        .hasMessage("'99999999999999999999' is longer than a time option may be: at most 876000h");
   }
 
   @Test

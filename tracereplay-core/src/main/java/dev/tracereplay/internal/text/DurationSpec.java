@@ -1,4 +1,4 @@
-package dev.tracereplay.replay;
+package dev.tracereplay.internal.text;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -6,10 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The spelling of a duration in a fault: a whole number with a unit {@code ms}, {@code s},
- * {@code m} or {@code h}; seconds when there is none (as the command line's time options).
+ * The one spelling of a duration, for the command line's time options and a replay's stall
+ * faults alike: a whole number with a unit {@code ms}, {@code s}, {@code m} or {@code h}; seconds
+ * when there is none. Every reader gives its limit, which the error names.
  */
-final class DurationSpec {
+public final class DurationSpec {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
   /** More digits than this are beyond any limit a caller has (and beyond a Duration's range in hours). */
   private static final int MAX_DIGITS = 12;
@@ -22,7 +23,7 @@ final class DurationSpec {
    *
    * @throws IllegalArgumentException naming the text and the limit
    */
-  static Duration parse(String text, Duration max, String what) {
+  public static Duration parse(String text, Duration max, String what) {
     Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 2s, 1m or 1h");
@@ -46,7 +47,7 @@ final class DurationSpec {
   }
 
   /** The shortest spelling {@link #parse} reads back as {@code duration} (at millisecond precision). */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis % 1000 != 0 || millis == 0) {
       return millis + "ms";
