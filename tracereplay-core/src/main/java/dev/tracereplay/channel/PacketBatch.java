@@ -46,7 +46,12 @@ public final class PacketBatch {
   // Two views of the buffer, reused: one handed to callers, one for the channels' own use.
   private final ByteBuffer view;
   private final ByteBuffer channelView;
-  /** Each slot's own read-only view, made on its first use: what {@link #packet} returns after a receive. */
+  /**
+   * Each slot's own read-only view, what {@link #packet} returns after a receive: all made at the
+   * batch's first receive, so that handing out a packet never takes a branch that a JIT's profile
+   * may not have seen (a warm-up's batches fill only their first slots; a slot first used later
+   * would send the compiled receive path back to the interpreter).
+   */
   private ByteBuffer[] slotViews;
   private boolean holdsReceived;
   private int size;
@@ -179,14 +184,7 @@ public final class PacketBatch {
     if (!holdsReceived) {
       return select(view, index).order(ByteOrder.LITTLE_ENDIAN);
     }
-    if (slotViews == null) {
-      slotViews = new ByteBuffer[maxPackets];
-    }
     ByteBuffer slot = slotViews[index];
-    if (slot == null) {
-      slot = view.slice(index * slotSize, slotSize);
-      slotViews[index] = slot;
-    }
     slot.limit(Math.max(0, lengths[index])).position(0);
     return slot.order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -228,6 +226,12 @@ public final class PacketBatch {
   void startReceive() {
     clear();
     holdsReceived = true;
+    if (slotViews == null) {
+      slotViews = new ByteBuffer[maxPackets];
+      for (int i = 0; i < maxPackets; i++) {
+        slotViews[i] = view.slice(i * slotSize, slotSize);
+      }
+    }
   }
 
   /** Records that slot {@code size()} received {@code length} bytes (-1: end of stream). */

@@ -102,16 +102,23 @@ final class SaveWarmUp {
     }
   }
 
+  /**
+   * The generations, each into a recorder of its own: a new recorder's clients receive into new
+   * batches, so the branches that set up a batch on its first use (its native headers, its slot
+   * views) are taken in every generation. With one recorder they were taken only in the first,
+   * before the JIT compiled the receive path, which it then compiled as if they were never taken,
+   * and save's first real clients (new batches again) sent that code back to the interpreter.
+   */
   private static Outcome record(Path directory, int maxMessageSize, long deadline) throws IOException {
     Path endpoint = directory.resolve("s");
     Progress progress = new Progress();
-    try (TraceRecorder recorder = TraceRecorder.builder(endpoint, directory.resolve("out"))
-        .config(ServerConfig.defaults().withName("warmup"))
-        .maxMessageSize(maxMessageSize)
-        .closeGracePeriod(CLOSE_GRACE)
-        .start()) {
-      ByteBuffer[] packets = packets();
-      for (int generation = 0; generation < GENERATIONS; generation++) {
+    ByteBuffer[] packets = packets();
+    for (int generation = 0; generation < GENERATIONS; generation++) {
+      try (TraceRecorder recorder = TraceRecorder.builder(endpoint, directory.resolve("out"))
+          .config(ServerConfig.defaults().withName("warmup"))
+          .maxMessageSize(maxMessageSize)
+          .closeGracePeriod(CLOSE_GRACE)
+          .start()) {
         if (!generation(recorder, endpoint, packets, progress, deadline)) {
           return progress.outcome(false);
         }
@@ -139,6 +146,7 @@ final class SaveWarmUp {
         clients.add(connect(endpoint, deadline));
       }
       int next = 0;
+      long sent = 0;
       for (int burst = 0; burst < BURSTS; burst++) {
         for (int i = 0; i < BURST; i++) {
           ByteBuffer packet = packets[next++ % packets.length];
@@ -146,8 +154,9 @@ final class SaveWarmUp {
             client.send(packet.rewind());
           }
         }
+        sent += (long) BURST * clients.size();
         progress.messages += (long) BURST * clients.size();
-        if (!awaitFlushed(recorder, progress.messages, deadline)) {
+        if (!awaitFlushed(recorder, sent, deadline)) {
           return false;
         }
         progress.pauses++;
