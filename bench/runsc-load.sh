@@ -4,7 +4,7 @@
 # alone, and prints per sandbox the messages recorded and the final dropped_count, then the medians.
 #   bench/runsc-load.sh [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--savers=java,java-warm,java-alt,c]
 #                       [--alt-opts=JVM-OPTIONS] [--single=true] [--dir=DIR] [--session=own|shared] [--autogroup-nice=N]
-#                       [--saver-life=round|run]
+#                       [--saver-life=round|run] [--settle=SECONDS]
 # Each saver runs in a session of its own (setsid) unless --session=shared: see bench/README.md.
 # Builds the project first (the launcher's jar and class path, and the bench classes).
 # JAVA_HOME picks the JDK of the build and of both JVMs; TRACEREPLAY_JAVA_OPTS reaches the saver's.

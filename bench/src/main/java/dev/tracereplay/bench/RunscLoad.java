@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
  *           [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS] [--single=true]
- *           [--session=own] [--autogroup-nice=N] [--saver-life=round|run]
+ *           [--session=own] [--autogroup-nice=N] [--saver-life=round|run] [--settle=SECONDS]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -61,6 +61,9 @@ import java.util.stream.Stream;
  * it compiles. {@code --saver-life=run} starts each saver once, on an endpoint of its own, gives
  * it one unmeasured round of sandboxes (round 0) and keeps it for every round: a saver deployed as
  * a service, which has served sandboxes before. Its CPU time is then the run's.
+ * {@code --settle=SECONDS} starts each run's sandboxes that long after the saver listens (or after
+ * the run before, with a kept saver); the saver's CPU time "after listening" is then counted from
+ * the sandboxes' start.
  */
 public final class RunscLoad {
   private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -91,7 +94,7 @@ public final class RunscLoad {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
           + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS]"
-          + " [--single=true] [--session=own] [--autogroup-nice=N] [--saver-life=round|run]");
+          + " [--single=true] [--session=own] [--autogroup-nice=N] [--saver-life=round|run] [--settle=SECONDS]");
       return 2;
     }
     try {
@@ -254,6 +257,11 @@ public final class RunscLoad {
       throws IOException, InterruptedException {
     long closedBefore = closedClients(saver.stdout());
     int recordingsBefore = recordingFiles(saver.recordings()).size();
+    if (options.settleMillis > 0) {
+      // A deliberate pause, not a wait for a condition: what a saver that listened a while before
+      // its sandboxes came does is the question.
+      Thread.sleep(options.settleMillis);
+    }
     long listeningCpu = CPeers.cpuNanos(saver.process());
     long start = System.nanoTime();
     List<Process> sandboxProcesses = new ArrayList<>();
@@ -593,6 +601,7 @@ public final class RunscLoad {
     boolean single = true;
     boolean ownSession = true;
     boolean saverPerRun;
+    long settleMillis;
     String altOptions;
     Integer autogroupNice;
 
@@ -618,6 +627,7 @@ public final class RunscLoad {
             case "alt-opts" -> options.altOptions = value;
             case "autogroup-nice" -> options.autogroupNice = Integer.parseInt(value);
             case "single" -> options.single = Boolean.parseBoolean(value);
+            case "settle" -> options.settleMillis = settleMillis(value);
             case "saver-life" -> options.saverPerRun = switch (value) {
               case "round" -> false;
               case "run" -> true;
@@ -664,6 +674,15 @@ public final class RunscLoad {
         throw new IllegalArgumentException("no launcher at " + options.launcher + " (--launcher)");
       }
       return options;
+    }
+
+    /** --settle=SECONDS: 0 to 60, a decimal fraction allowed. */
+    private static long settleMillis(String value) {
+      double seconds = Double.parseDouble(value);
+      if (!(seconds >= 0 && seconds <= 60)) {
+        throw new IllegalArgumentException("--settle: 0 to 60 seconds, got '" + value + "'");
+      }
+      return Math.round(seconds * 1000);
     }
 
     private static int positive(int value, String name) {

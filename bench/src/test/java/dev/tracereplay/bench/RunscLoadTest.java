@@ -89,6 +89,9 @@ class RunscLoadTest {
         + " with --session=own (else it would set the harness's session's), got -5");
     assertThat(run("--autogroup-nice=20")).startsWith("usage error: --autogroup-nice: -20 to 19");
     assertThat(run("--saver-life=forever")).startsWith("usage error: --saver-life: round or run, got 'forever'");
+    assertThat(run("--settle=61")).startsWith("usage error: --settle: 0 to 60 seconds, got '61'");
+    assertThat(run("--settle=NaN")).startsWith("usage error: --settle: 0 to 60 seconds, got 'NaN'");
+    assertThat(run("--settle=soon")).startsWith("usage error: --settle needs a number, got 'soon'");
     assertThat(run("--alt-opts=-Xint")).startsWith(
         "usage error: --alt-opts=JVM-OPTIONS and --savers=...,java-alt go together");
   }
