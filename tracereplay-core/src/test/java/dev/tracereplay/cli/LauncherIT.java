@@ -366,6 +366,41 @@ class LauncherIT {
       assertThat(run.exitCode()).isZero();
     }
 
+    /**
+     * save on Java 22 and later runs with the install's compiler directives (C2 for the project's
+     * own methods only: bench/README.md has the runsc load figures); the other commands, and save
+     * on Java 17 to 21, without; and a directives file of the user's own replaces the install's.
+     */
+    @Test
+    void saveOnJava22AndLaterGetsTheInstallsCompilerDirectivesUnlessTheUserGivesOthers() throws Exception {
+      assertThat(install.resolve("lib/save-compiler-directives.json")).isRegularFile();
+      String launcher = install.resolve("bin/tracereplay").toString();
+      Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
+      String print = "-XX:+UnlockDiagnosticVMOptions -XX:+CompilerDirectivesPrint";
+      env.put("TRACEREPLAY_JAVA_OPTS", print);
+
+      Run save = run(env, dir, launcher, "save", "--help");
+      Run verify = run(env, dir, launcher, "verify", "--in=" + trace);
+
+      assertThat(save.exitCode()).as(save.err()).isZero();
+      assertThat(verify.exitCode()).as(verify.err()).isZero();
+      if (Runtime.version().feature() >= 22) {
+        assertThat(save.err()).contains("2 compiler directives added", " matching: dev/tracereplay/*.*");
+      } else {
+        assertThat(save.err()).doesNotContain("compiler directives added");
+      }
+      assertThat(verify.err()).doesNotContain("compiler directives added");
+
+      Path own = dir.resolve("own-directives.json");
+      Files.writeString(own, "[ { match: [\"java/lang/String.*\"], c2: { Exclude: true } } ]\n");
+      env.put("TRACEREPLAY_JAVA_OPTS", print + " -XX:CompilerDirectivesFile=" + own);
+      Run ownSave = run(env, dir, launcher, "save", "--help");
+
+      assertThat(ownSave.exitCode()).as(ownSave.err()).isZero();
+      assertThat(ownSave.err()).contains("1 compiler directives added", " matching: java/lang/String.*")
+          .doesNotContain("dev/tracereplay");
+    }
+
     /** junixsocket loads its native library from lib/, not from a copy it extracts on every start. */
     @Test
     void junixsocketsLibraryComesFromTheInstall() throws Exception {
