@@ -401,6 +401,27 @@ class LauncherIT {
           .doesNotContain("dev/tracereplay");
     }
 
+    /**
+     * save on Java 17 to 21 runs with C1 alone (bench/README.md has the runsc load figures), on
+     * 22 and later with all tiers (and the directives above); TRACEREPLAY_JAVA_OPTS overrides it.
+     */
+    @Test
+    void saveOnJava17To21StopsAtC1UnlessTheUserSaysOtherwise() throws Exception {
+      String launcher = install.resolve("bin/tracereplay").toString();
+      Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
+      env.put("TRACEREPLAY_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+
+      Run save = run(env, dir, launcher, "save", "--help");
+      env.put("TRACEREPLAY_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:TieredStopAtLevel=4");
+      Run withC2 = run(env, dir, launcher, "save", "--help");
+
+      assertThat(save.exitCode()).as(save.err()).isZero();
+      String tier = Runtime.version().feature() >= 22 ? "4" : "1";
+      assertThat(save.err()).containsPattern("\\bTieredStopAtLevel\\s+= " + tier + "\\s");
+      assertThat(withC2.exitCode()).as(withC2.err()).isZero();
+      assertThat(withC2.err()).containsPattern("\\bTieredStopAtLevel\\s+= 4\\s");
+    }
+
     /** junixsocket loads its native library from lib/, not from a copy it extracts on every start. */
     @Test
     void junixsocketsLibraryComesFromTheInstall() throws Exception {
