@@ -55,6 +55,7 @@ final class ForeignSocketIo {
   private static final int EMSGSIZE = 90;
   private static final int ECONNRESET = 104;
   private static final int ENOTCONN = 107;
+  private static final int MSG_DONTWAIT = 0x40;
   private static final int MSG_WAITFORONE = 0x10000;
   private static final int SHUT_RDWR = 2;
   private static final int SOL_SOCKET = 1;
@@ -97,6 +98,13 @@ final class ForeignSocketIo {
    * address, count, flags, timeout) int.
    */
   private static final MethodHandle RECVMMSG;
+  /**
+   * recvmmsg(2) as {@link #RECVMMSG}, without capturing errno: (fd, address, count, flags,
+   * timeout) int. The receive loop's call, made for every wake-up: capturing errno makes the JDK
+   * slice the capture segment on every call, which only C2's escape analysis removes, so with C1
+   * (save's compiler) each call would allocate. A failure is asked again with {@link #RECVMMSG}.
+   */
+  private static final MethodHandle RECVMMSG_UNCAPTURED;
   /** {@code int setsockopt(int, int, int, const void *, socklen_t)}: (capture, fd, level, name, address, length) int. */
   private static final MethodHandle SETSOCKOPT;
   /** {@code int shutdown(int, int)}: (capture, fd, how) int. */
@@ -143,6 +151,7 @@ final class ForeignSocketIo {
     MADVISE = AVAILABLE ? handles[11] : null;
     WRAP = AVAILABLE ? handles[12] : null;
     PAGE = AVAILABLE ? pageSize(handles[13]) : 4096;
+    RECVMMSG_UNCAPTURED = AVAILABLE ? handles[14] : null;
   }
 
   private final int fd;
@@ -291,7 +300,15 @@ final class ForeignSocketIo {
     try {
       boolean reset = false;
       while (true) {
-        int received = recvmmsg(receiveCapture, fd, headers.address, batch.maxPackets());
+        long start = timeoutMillis == 0 ? 0 : System.nanoTime();
+        int received = recvmmsg(fd, headers.address, batch.maxPackets());
+        if (received < 0) {
+          // errno was not captured: ask again without waiting, capturing it. What failed before
+          // either fails the same way (a closed or broken socket), or was an expired timeout, a
+          // signal, or a reset the kernel reports once: then the second call finds the packets
+          // queued since, the end of stream, or nothing (EAGAIN).
+          received = recvmmsg(receiveCapture, fd, headers.address, batch.maxPackets(), MSG_WAITFORONE | MSG_DONTWAIT);
+        }
         if (received > 0) {
           headers.collect(batch, received);
           return batch.size();
@@ -302,6 +319,8 @@ final class ForeignSocketIo {
         } else if (errno == ECONNRESET || errno == 0) {
           batch.received(-1);
           return 1;
+        } else if (errno == EAGAIN && !expired(start, timeoutMillis)) {
+          // Nothing queued, and no timeout expired: a signal (JFR's sampler, say) ended the wait.
         } else if (errno != EINTR) {
           throw receiveFailure(errno, timeoutMillis);
         }
@@ -411,6 +430,15 @@ final class ForeignSocketIo {
           + " failed: Message too long (larger than the socket's send buffer)");
       default -> failure("sending to", errno);
     };
+  }
+
+  /**
+   * Whether a receive that began at {@code start} (System.nanoTime) ended by its timeout. The
+   * kernel counts SO_RCVTIMEO in clock ticks and may end it up to a tick early, so a wait of at
+   * least half the timeout counts; a signal ends a wait at any moment, mostly much earlier.
+   */
+  private static boolean expired(long start, int timeoutMillis) {
+    return timeoutMillis != 0 && System.nanoTime() - start >= timeoutMillis * 500_000L;
   }
 
   private IOException receiveFailure(int errno, int timeoutMillis) {
@@ -576,9 +604,17 @@ final class ForeignSocketIo {
     }
   }
 
-  private static int recvmmsg(Object capture, int fd, long headers, int count) {
+  private static int recvmmsg(Object capture, int fd, long headers, int count, int flags) {
     try {
-      return (int) RECVMMSG.invokeExact(capture, fd, headers, count, MSG_WAITFORONE, 0L);
+      return (int) RECVMMSG.invokeExact(capture, fd, headers, count, flags, 0L);
+    } catch (Throwable e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static int recvmmsg(int fd, long headers, int count) {
+    try {
+      return (int) RECVMMSG_UNCAPTURED.invokeExact(fd, headers, count, MSG_WAITFORONE, 0L);
     } catch (Throwable e) {
       throw unexpected(e);
     }
@@ -660,8 +696,8 @@ final class ForeignSocketIo {
 
   /**
    * Builds the handles through the FFM API by reflection: SEND, RECV, SENDMMSG, RECVMMSG,
-   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, and getpagesize
-   * (read once, into PAGE), in that order.
+   * SETSOCKOPT, SHUTDOWN, ERRNO, NEW_CAPTURE, ADDRESS, MMAP, MUNMAP, MADVISE, WRAP, getpagesize
+   * (read once, into PAGE) and RECVMMSG_UNCAPTURED, in that order.
    */
   private static MethodHandle[] linkHandles() throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -710,6 +746,9 @@ final class ForeignSocketIo {
     MethodHandle setsockopt = link(linker, symbols, find, describe, downcall, options, "setsockopt", layoutClass,
         intLayout, intLayout, intLayout, intLayout, longLayout, intLayout)
         .asType(MethodType.methodType(int.class, Object.class, int.class, int.class, int.class, long.class, int.class));
+    MethodHandle recvmmsgUncaptured = link(linker, symbols, find, describe, downcall, Array.newInstance(optionClass, 0),
+        "recvmmsg", layoutClass, intLayout, intLayout, longLayout, intLayout, intLayout, longLayout)
+        .asType(MethodType.methodType(int.class, int.class, long.class, int.class, int.class, long.class));
     MethodHandle shutdown = link(linker, symbols, find, describe, downcall, options, "shutdown", layoutClass,
         intLayout, intLayout, intLayout)
         .asType(MethodType.methodType(int.class, Object.class, int.class, int.class));
@@ -746,7 +785,7 @@ final class ForeignSocketIo {
         Array.newInstance(optionClass, 0), layoutClass, intLayout, longLayout, segmentClass, arenaClass, ofAutoArena);
 
     return new MethodHandle[] {send, recv, sendmmsg, recvmmsg, setsockopt, shutdown, errno, newCapture, bufferAddress,
-        memory[0], memory[1], memory[2], memory[3], memory[4]};
+        memory[0], memory[1], memory[2], memory[3], memory[4], recvmmsgUncaptured};
   }
 
   /**

@@ -2,10 +2,13 @@ package dev.tracereplay.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.channels.ClosedByInterruptException;
@@ -13,11 +16,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The socket contract on direct buffers, which take the FFM fast path on JDK 22 and later and
@@ -214,6 +220,60 @@ class ForeignSocketIoTest {
   }
 
   @Test
+  void aBatchReceiveWaitsOutItsTimeoutThoughSignalsInterruptTheWait() throws Exception {
+    // A signal ends a recvmmsg(2) that waits under a timeout with EINTR, whatever the handler's
+    // SA_RESTART. The receive loop's call does not capture errno: a failure is asked again without
+    // waiting, and nothing queued then must read as an expired timeout only once it has expired.
+    assumeTrue(System.getProperty("os.arch").equals("amd64") && Files.isExecutable(Path.of("/usr/bin/perl")),
+        "signals a thread with tgkill(2), syscall 234 of x86-64, through perl");
+    AtomicInteger signals = new AtomicInteger();
+    Signal winch = new Signal("WINCH");
+    SignalHandler before = Signal.handle(winch, signal -> signals.incrementAndGet());
+    try {
+      server.setReceiveTimeout(Duration.ofMillis(1000));
+      PacketBatch batch = new PacketBatch(4, 8);
+      long start = System.nanoTime();
+      CompletableFuture<Object> ended = blockedIn("receive", () -> server.receive(batch));
+      long tid = nativeThreadId(BLOCKED_THREAD);
+
+      Process signaller = new ProcessBuilder("/usr/bin/perl", "-e", "for (1..20) { syscall(234, "
+          + ProcessHandle.current().pid() + ", " + tid + ", 28) == 0 or last; select(undef, undef, undef, 0.01) }")
+          .redirectErrorStream(true).start();
+      assertThat(signaller.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(signaller.exitValue()).as(new String(signaller.getInputStream().readAllBytes())).isZero();
+
+      assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketTimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      assertThat(signals.get()).isPositive();
+      client.send(direct("ok"));
+      assertThat(server.receive(batch)).isEqualTo(1);
+      assertThat(batch.packet(0)).isEqualTo(direct("ok"));
+    } finally {
+      Signal.handle(winch, before);
+    }
+  }
+
+  /** The kernel's id of this process's thread named {@code name} (at most 15 characters). */
+  private static long nativeThreadId(String name) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        for (Path task : tasks) {
+          try {
+            if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+              return Long.parseLong(task.getFileName().toString());
+            }
+          } catch (IOException gone) {
+            // a thread that ended meanwhile
+          }
+        }
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("no thread named " + name + " in /proc/self/task");
+  }
+
+  @Test
   void sendingToAClosedPeerIsPeerClosed() throws IOException {
     server.close();
 
@@ -284,6 +344,9 @@ class ForeignSocketIoTest {
     assertThatThrownBy(() -> client.send(direct("x"))).isInstanceOf(PeerClosedException.class);
   }
 
+  /** The name of the thread {@link #blockedIn} starts, short enough for the kernel's (15 characters). */
+  private static final String BLOCKED_THREAD = "tr-blocked-call";
+
   interface SocketCall {
     int call() throws IOException;
   }
@@ -300,7 +363,7 @@ class ForeignSocketIoTest {
       } catch (IOException e) {
         ended.complete(e);
       }
-    });
+    }, BLOCKED_THREAD);
     blocked.start();
     awaitInSocketCall(blocked, method);
     return ended;

@@ -329,6 +329,20 @@ abstract class SeqPacketChannelContract {
   }
 
   @Test
+  void aShortBatchReceiveTimeoutNeverReadsAsTheEndOfStream() throws IOException {
+    // The recorder's receive loop: a timeout taken for the end of stream closes a live client.
+    server.setReceiveTimeout(Duration.ofMillis(1));
+    PacketBatch batch = new PacketBatch(4, 8);
+    for (int i = 0; i < 200; i++) {
+      assertThatThrownBy(() -> server.receive(batch)).as("receive %d", i).isInstanceOf(SocketTimeoutException.class);
+    }
+    client.send(bytes(5));
+    client.close();
+
+    assertThat(receiveAll(server, batch, 2)).containsExactly("5", "-1");
+  }
+
+  @Test
   void aBatchSendThatTimesOutPartwaySaysHowManyPacketsWent() throws IOException {
     client.setSendTimeout(Duration.ofMillis(100));
     PacketBatch batch = new PacketBatch(PacketBatch.MAX_PACKETS, 1000);
