@@ -367,46 +367,11 @@ class LauncherIT {
     }
 
     /**
-     * save on Java 22 and later runs with the install's compiler directives (C2 for the project's
-     * own methods only: bench/README.md has the runsc load figures); the other commands, and save
-     * on Java 17 to 21, without; and a directives file of the user's own replaces the install's.
+     * save runs with C1 alone on every Java version (bench/README.md has the runsc load figures),
+     * the other commands too (they start up fast); TRACEREPLAY_JAVA_OPTS overrides it.
      */
     @Test
-    void saveOnJava22AndLaterGetsTheInstallsCompilerDirectivesUnlessTheUserGivesOthers() throws Exception {
-      assertThat(install.resolve("lib/save-compiler-directives.json")).isRegularFile();
-      String launcher = install.resolve("bin/tracereplay").toString();
-      Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
-      String print = "-XX:+UnlockDiagnosticVMOptions -XX:+CompilerDirectivesPrint";
-      env.put("TRACEREPLAY_JAVA_OPTS", print);
-
-      Run save = run(env, dir, launcher, "save", "--help");
-      Run verify = run(env, dir, launcher, "verify", "--in=" + trace);
-
-      assertThat(save.exitCode()).as(save.err()).isZero();
-      assertThat(verify.exitCode()).as(verify.err()).isZero();
-      if (Runtime.version().feature() >= 22) {
-        assertThat(save.err()).contains("2 compiler directives added", " matching: dev/tracereplay/*.*");
-      } else {
-        assertThat(save.err()).doesNotContain("compiler directives added");
-      }
-      assertThat(verify.err()).doesNotContain("compiler directives added");
-
-      Path own = dir.resolve("own-directives.json");
-      Files.writeString(own, "[ { match: [\"java/lang/String.*\"], c2: { Exclude: true } } ]\n");
-      env.put("TRACEREPLAY_JAVA_OPTS", print + " -XX:CompilerDirectivesFile=" + own);
-      Run ownSave = run(env, dir, launcher, "save", "--help");
-
-      assertThat(ownSave.exitCode()).as(ownSave.err()).isZero();
-      assertThat(ownSave.err()).contains("1 compiler directives added", " matching: java/lang/String.*")
-          .doesNotContain("dev/tracereplay");
-    }
-
-    /**
-     * save on Java 17 to 21 runs with C1 alone (bench/README.md has the runsc load figures), on
-     * 22 and later with all tiers (and the directives above); TRACEREPLAY_JAVA_OPTS overrides it.
-     */
-    @Test
-    void saveOnJava17To21StopsAtC1UnlessTheUserSaysOtherwise() throws Exception {
+    void saveStopsAtC1UnlessTheUserSaysOtherwise() throws Exception {
       String launcher = install.resolve("bin/tracereplay").toString();
       Map<String, String> env = env(pathWith(javaOnly(JAVA_HOME)));
       env.put("TRACEREPLAY_JAVA_OPTS", "-XX:+PrintFlagsFinal");
@@ -416,8 +381,7 @@ class LauncherIT {
       Run withC2 = run(env, dir, launcher, "save", "--help");
 
       assertThat(save.exitCode()).as(save.err()).isZero();
-      String tier = Runtime.version().feature() >= 22 ? "4" : "1";
-      assertThat(save.err()).containsPattern("\\bTieredStopAtLevel\\s+= " + tier + "\\s");
+      assertThat(save.err()).containsPattern("\\bTieredStopAtLevel\\s+= 1\\s");
       assertThat(withC2.exitCode()).as(withC2.err()).isZero();
       assertThat(withC2.err()).containsPattern("\\bTieredStopAtLevel\\s+= 4\\s");
     }
