@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * <pre>
  * RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR] [--launcher=./tracereplay]
  *           [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS] [--single=true]
- *           [--session=own] [--autogroup-nice=N] [--saver-life=round|run] [--settle=SECONDS]
+ *           [--session=own] [--autogroup-nice=N] [--saver-life=round|run] [--settle=SECONDS] [--thread-cpu=false]
  * </pre>
  *
  * <p>Each round runs, for each saver in turn (the order alternates between rounds), the
@@ -63,7 +63,9 @@ import java.util.stream.Stream;
  * a service, which has served sandboxes before. Its CPU time is then the run's.
  * {@code --settle=SECONDS} starts each run's sandboxes that long after the saver listens (or after
  * the run before, with a kept saver); the saver's CPU time "after listening" is then counted from
- * the sandboxes' start.
+ * the sandboxes' start. {@code --thread-cpu=true} samples the saver's threads over the same span
+ * ({@link ThreadCpuSampler}) and prints their CPU time by what they do: receiving, the JIT, the
+ * collector, the rest.
  */
 public final class RunscLoad {
   private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -94,7 +96,8 @@ public final class RunscLoad {
       out.println("usage error: " + e.getMessage());
       out.println("usage: RunscLoad [--rounds=5] [--sandboxes=4] [--loops=200] [--peers=DIR]"
           + " [--launcher=./tracereplay] [--dir=DIR] [--savers=java,java-warm,java-alt,c] [--alt-opts=JVM-OPTIONS]"
-          + " [--single=true] [--session=own] [--autogroup-nice=N] [--saver-life=round|run] [--settle=SECONDS]");
+          + " [--single=true] [--session=own] [--autogroup-nice=N] [--saver-life=round|run] [--settle=SECONDS]"
+          + " [--thread-cpu=false]");
       return 2;
     }
     try {
@@ -132,7 +135,7 @@ public final class RunscLoad {
    * in all and the part of it spent once it listened (while the sandboxes ran and after).
    */
   record Run(int round, Saver saver, int sandboxes, List<Recorded> recorded, long nanos, long saverCpuNanos,
-      long sessionCpuNanos) {
+      long sessionCpuNanos, Map<String, Long> threadMillis) {
     long messages() {
       return recorded.stream().mapToLong(Recorded::messages).sum();
     }
@@ -263,6 +266,7 @@ public final class RunscLoad {
       Thread.sleep(options.settleMillis);
     }
     long listeningCpu = CPeers.cpuNanos(saver.process());
+    ThreadCpuSampler threads = options.threadCpu ? ThreadCpuSampler.start(saver.process().pid()) : null;
     long start = System.nanoTime();
     List<Process> sandboxProcesses = new ArrayList<>();
     for (int i = 1; i <= sandboxes; i++) {
@@ -282,8 +286,9 @@ public final class RunscLoad {
     long nanos = System.nanoTime() - start;
     awaitClosedClients(saver.stdout(), closedBefore + sandboxes, saver.process(), saver.kind());
     long cpu = CPeers.cpuNanos(saver.process());
+    Map<String, Long> threadMillis = threads == null ? Map.of() : threads.stop();
     return new Run(round, saver.kind(), sandboxes, readRecordings(saver.recordings(), recordingsBefore, sandboxes),
-        nanos, fresh ? cpu : cpu - listeningCpu, cpu - listeningCpu);
+        nanos, fresh ? cpu : cpu - listeningCpu, cpu - listeningCpu, threadMillis);
   }
 
   private Process startSaver(Saver saver, Path endpoint, Path recordings, Path stdout, Path stderr)
@@ -459,7 +464,14 @@ public final class RunscLoad {
         run.sandboxes() == 1 ? "  " : "es", run.messages(), run.dropped(), run.droppedInFirstTenth(),
         expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
             run.lost(expected), 100.0 * run.lost(expected) / (expected * run.sandboxes())),
-        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9, run.sessionCpuNanos() / 1e9);
+        each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9, run.sessionCpuNanos() / 1e9)
+        + (run.threadMillis().isEmpty() ? "" : ", threads " + threads(run.threadMillis()));
+  }
+
+  /** Each thread group's CPU time after listening, as --thread-cpu samples it: "receiving 480, JIT 25, ... ms". */
+  private static String threads(Map<String, Long> millis) {
+    return millis.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
+        + " ms";
   }
 
   private void printSummary(List<Run> runs) {
@@ -494,6 +506,16 @@ public final class RunscLoad {
           range(sorted(group, run -> run.saverCpuNanos() / 1e9), "%.2f"),
           range(sorted(group, run -> run.sessionCpuNanos() / 1e9), "%.2f"), range(sorted(group, run -> run.nanos() / 1e9),
               "%.1f"));
+    }
+    if (options.threadCpu) {
+      out.printf(Locale.ROOT, "%nCPU time after listening by thread (--thread-cpu), ms, medians [min-max]:%n");
+      for (List<Run> group : groups.values()) {
+        String each = group.get(0).threadMillis().keySet().stream()
+            .map(name -> name + " " + range(sorted(group, run -> run.threadMillis().get(name)), "%.0f"))
+            .collect(Collectors.joining(", "));
+        out.printf(Locale.ROOT, "  %s, %d sandbox%s: %s%n", group.get(0).saver().label, group.get(0).sandboxes(),
+            group.get(0).sandboxes() == 1 ? "" : "es", each);
+      }
     }
   }
 
@@ -601,6 +623,7 @@ public final class RunscLoad {
     boolean single = true;
     boolean ownSession = true;
     boolean saverPerRun;
+    boolean threadCpu;
     long settleMillis;
     String altOptions;
     Integer autogroupNice;
@@ -628,6 +651,7 @@ public final class RunscLoad {
             case "autogroup-nice" -> options.autogroupNice = Integer.parseInt(value);
             case "single" -> options.single = Boolean.parseBoolean(value);
             case "settle" -> options.settleMillis = settleMillis(value);
+            case "thread-cpu" -> options.threadCpu = Boolean.parseBoolean(value);
             case "saver-life" -> options.saverPerRun = switch (value) {
               case "round" -> false;
               case "run" -> true;

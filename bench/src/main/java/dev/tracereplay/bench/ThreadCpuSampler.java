@@ -1,0 +1,147 @@
+package dev.tracereplay.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples the CPU time of every thread of a running process from {@code /proc/PID/task/TID/stat},
+ * every {@link #PERIOD_MILLIS} ms, from {@link #start} to {@link #stop}, and sums it by what each
+ * thread does, as its name says: a saver's receiving (tracereplay's accept and client threads, or
+ * every thread of the C saver), the JIT, the collector, and the rest of the JVM. What a thread
+ * spends after the last sample before it exits is not seen (up to one period per thread): the
+ * process's own time, which the kernel keeps for exited threads too, less the groups' sum, is
+ * reported as {@link #UNSEEN}. The kernel counts in ticks of 10 ms.
+ */
+final class ThreadCpuSampler {
+  static final int PERIOD_MILLIS = 20;
+  private static final long TICK_MILLIS = 10;
+
+  /** The groups, in the order they are printed. */
+  static final String RECEIVING = "receiving";
+  static final String JIT = "JIT";
+  static final String GC = "GC";
+  static final String OTHER = "other";
+  static final String UNSEEN = "unseen";
+
+  private final Path tasks;
+  private final Path stat;
+  private long processTicksAtStart;
+  /** Per thread id: its name, its ticks at the first sample that saw it (0 if born after the start), the last. */
+  private final Map<Long, String> names = new HashMap<>();
+  private final Map<Long, long[]> ticks = new HashMap<>();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile IOException failure;
+
+  private ThreadCpuSampler(long pid) {
+    this.tasks = Path.of("/proc/" + pid + "/task");
+    this.stat = Path.of("/proc/" + pid + "/stat");
+    this.thread = new Thread(this::run, "thread-cpu-sampler");
+    this.thread.setDaemon(true);
+  }
+
+  /** Takes a first sample now (the threads' times so far are not counted), then samples in a thread of its own. */
+  static ThreadCpuSampler start(long pid) throws IOException {
+    ThreadCpuSampler sampler = new ThreadCpuSampler(pid);
+    sampler.processTicksAtStart = parse(Files.readString(sampler.stat)).getValue();
+    sampler.sample(true);
+    sampler.thread.start();
+    return sampler;
+  }
+
+  /** Takes a last sample and returns each group's CPU time since the start, in ms. */
+  Map<String, Long> stop() throws IOException, InterruptedException {
+    stopping = true;
+    thread.interrupt();
+    thread.join(TimeUnit.SECONDS.toMillis(10));
+    if (failure != null) {
+      throw failure;
+    }
+    long processTicks = parse(Files.readString(stat)).getValue() - processTicksAtStart;
+    sample(false);
+    Map<String, Long> millis = new LinkedHashMap<>();
+    for (String group : new String[] {RECEIVING, JIT, GC, OTHER}) {
+      millis.put(group, 0L);
+    }
+    long sampled = 0;
+    synchronized (ticks) {
+      for (Map.Entry<Long, long[]> thread : ticks.entrySet()) {
+        long spent = thread.getValue()[1] - thread.getValue()[0];
+        millis.merge(group(names.get(thread.getKey())), spent * TICK_MILLIS, Long::sum);
+        sampled += spent;
+      }
+    }
+    millis.put(UNSEEN, Math.max(0, processTicks - sampled) * TICK_MILLIS);
+    return millis;
+  }
+
+  /** What a thread of this name (the kernel's, at most 15 characters) does. */
+  static String group(String name) {
+    if (name.startsWith("tracereplay") || name.equals("seqsaved")) {
+      return RECEIVING;
+    }
+    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+      return JIT;
+    }
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+      return GC;
+    }
+    return OTHER;
+  }
+
+  /** A stat line's name and utime + stime, in ticks; the name may hold spaces and parentheses. */
+  static Map.Entry<String, Long> parse(String statLine) throws IOException {
+    int open = statLine.indexOf('(');
+    int close = statLine.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      throw new IOException("not a /proc stat line: " + statLine);
+    }
+    String[] fields = statLine.substring(close + 2).trim().split("\\s+");
+    return Map.entry(statLine.substring(open + 1, close), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+  }
+
+  private void run() {
+    try {
+      while (!stopping) {
+        try {
+          Thread.sleep(PERIOD_MILLIS);  // a sampling period, not a wait for a condition
+        } catch (InterruptedException e) {
+          return;
+        }
+        sample(false);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      failure = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+    }
+  }
+
+  private void sample(boolean first) throws IOException {
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+      for (Path task : threads) {
+        String line;
+        try {
+          line = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException exited) {
+          continue;
+        }
+        Map.Entry<String, Long> stat = parse(line);
+        long tid = Long.parseLong(task.getFileName().toString());
+        synchronized (ticks) {
+          names.put(tid, stat.getKey());
+          long[] counts = ticks.computeIfAbsent(tid, t -> new long[] {first ? stat.getValue() : 0, 0});
+          counts[1] = stat.getValue();
+        }
+      }
+    } catch (NoSuchFileException processGone) {
+      // the process has exited: its threads' last samples stand
+    }
+  }
+}
