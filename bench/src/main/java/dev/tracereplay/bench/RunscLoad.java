@@ -471,7 +471,7 @@ public final class RunscLoad {
   /** Each thread group's CPU time after listening, as --thread-cpu samples it: "receiving 480, JIT 25, ... ms". */
   private static String threads(Map<String, Long> millis) {
     return millis.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-        + " ms";
+        + " (ms)";
   }
 
   private void printSummary(List<Run> runs) {

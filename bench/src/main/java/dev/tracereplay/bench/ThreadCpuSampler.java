@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * every thread of the C saver), the JIT, the collector, and the rest of the JVM. What a thread
  * spends after the last sample before it exits is not seen (up to one period per thread): the
  * process's own time, which the kernel keeps for exited threads too, less the groups' sum, is
- * reported as {@link #UNSEEN}. The kernel counts in ticks of 10 ms.
+ * reported as {@link #UNSEEN}. The kernel counts in ticks of 10 ms. Beside the CPU time, how long
+ * the receiving threads waited runnable for a CPU ({@code /proc/PID/task/TID/schedstat}, in ns), as
+ * {@link #RECEIVING_WAITED}: the time in which a saver's socket queues fill.
  */
 final class ThreadCpuSampler {
   static final int PERIOD_MILLIS = 20;
@@ -30,6 +32,7 @@ final class ThreadCpuSampler {
   static final String GC = "GC";
   static final String OTHER = "other";
   static final String UNSEEN = "unseen";
+  static final String RECEIVING_WAITED = "receiving waited for a CPU";
 
   private final Path tasks;
   private final Path stat;
@@ -37,6 +40,8 @@ final class ThreadCpuSampler {
   /** Per thread id: its name, its ticks at the first sample that saw it (0 if born after the start), the last. */
   private final Map<Long, String> names = new HashMap<>();
   private final Map<Long, long[]> ticks = new HashMap<>();
+  /** Per thread id: its run-queue wait (schedstat's second field, ns) at its first sample (0 if born after the start), the last. */
+  private final Map<Long, long[]> waits = new HashMap<>();
   private final Thread thread;
   private volatile boolean stopping;
   private volatile IOException failure;
@@ -80,6 +85,15 @@ final class ThreadCpuSampler {
       }
     }
     millis.put(UNSEEN, Math.max(0, processTicks - sampled) * TICK_MILLIS);
+    long waitedNanos = 0;
+    synchronized (ticks) {
+      for (Map.Entry<Long, long[]> thread : waits.entrySet()) {
+        if (group(names.get(thread.getKey())).equals(RECEIVING)) {
+          waitedNanos += thread.getValue()[1] - thread.getValue()[0];
+        }
+      }
+    }
+    millis.put(RECEIVING_WAITED, TimeUnit.NANOSECONDS.toMillis(waitedNanos));
     return millis;
   }
 
@@ -108,6 +122,16 @@ final class ThreadCpuSampler {
     return Map.entry(statLine.substring(open + 1, close), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
   }
 
+  /** A thread's run-queue wait so far in ns (schedstat's second field), or -1 when the kernel does not say. */
+  private static long waitNanos(Path task) throws IOException {
+    try {
+      String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
+      return fields.length >= 2 ? Long.parseLong(fields[1]) : -1;
+    } catch (NoSuchFileException noSchedstatOrExited) {
+      return -1;
+    }
+  }
+
   private void run() {
     try {
       while (!stopping) {
@@ -133,11 +157,16 @@ final class ThreadCpuSampler {
           continue;
         }
         Map.Entry<String, Long> stat = parse(line);
+        long waited = waitNanos(task);
         long tid = Long.parseLong(task.getFileName().toString());
         synchronized (ticks) {
           names.put(tid, stat.getKey());
           long[] counts = ticks.computeIfAbsent(tid, t -> new long[] {first ? stat.getValue() : 0, 0});
           counts[1] = stat.getValue();
+          if (waited >= 0) {
+            long[] wait = waits.computeIfAbsent(tid, t -> new long[] {first ? waited : 0, 0});
+            wait[1] = waited;
+          }
         }
       }
     } catch (NoSuchFileException processGone) {
