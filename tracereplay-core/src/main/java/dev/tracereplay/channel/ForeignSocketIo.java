@@ -320,7 +320,7 @@ final class ForeignSocketIo {
           batch.received(-1);
           return 1;
         } else if (errno == EAGAIN && !expired(start, timeoutMillis)) {
-          // Nothing queued, and no timeout expired: a signal (JFR's sampler, say) ended the wait.
+          // Nothing queued, and no timeout expired: a signal ended the wait (EINTR); wait again.
         } else if (errno != EINTR) {
           throw receiveFailure(errno, timeoutMillis);
         }
