@@ -465,13 +465,12 @@ public final class RunscLoad {
         expected < 0 ? "" : String.format(Locale.ROOT, ", %,6d lost (%.1f%%)",
             run.lost(expected), 100.0 * run.lost(expected) / (expected * run.sandboxes())),
         each, run.nanos() / 1e9, run.saverCpuNanos() / 1e9, run.sessionCpuNanos() / 1e9)
-        + (run.threadMillis().isEmpty() ? "" : ", threads " + threads(run.threadMillis()));
+        + (run.threadMillis().isEmpty() ? "" : ", threads (ms): " + threads(run.threadMillis()));
   }
 
-  /** Each thread group's CPU time after listening, as --thread-cpu samples it: "receiving 480, JIT 25, ... ms". */
+  /** What --thread-cpu samples after listening: "receiving 480, JIT 25, ..." (ms, and a count of runs). */
   private static String threads(Map<String, Long> millis) {
-    return millis.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-        + " (ms)";
+    return millis.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
   }
 
   private void printSummary(List<Run> runs) {
@@ -508,7 +507,7 @@ public final class RunscLoad {
               "%.1f"));
     }
     if (options.threadCpu) {
-      out.printf(Locale.ROOT, "%nCPU time after listening by thread (--thread-cpu), ms, medians [min-max]:%n");
+      out.printf(Locale.ROOT, "%nAfter listening, by thread (--thread-cpu): CPU time and waits in ms, runs a count; medians [min-max]:%n");
       for (List<Run> group : groups.values()) {
         String each = group.get(0).threadMillis().keySet().stream()
             .map(name -> name + " " + range(sorted(group, run -> run.threadMillis().get(name)), "%.0f"))

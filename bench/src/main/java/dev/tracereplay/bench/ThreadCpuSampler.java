@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * process's own time, which the kernel keeps for exited threads too, less the groups' sum, is
  * reported as {@link #UNSEEN}. The kernel counts in ticks of 10 ms. Beside the CPU time, how long
  * the receiving threads waited runnable for a CPU ({@code /proc/PID/task/TID/schedstat}, in ns), as
- * {@link #RECEIVING_WAITED}: the time in which a saver's socket queues fill.
+ * {@link #RECEIVING_WAITED}: the time in which a saver's socket queues fill; and how many times they
+ * were given a CPU ({@link #RECEIVING_RUNS}, schedstat's third field), about once per wake-up.
  */
 final class ThreadCpuSampler {
   static final int PERIOD_MILLIS = 20;
@@ -33,6 +34,7 @@ final class ThreadCpuSampler {
   static final String OTHER = "other";
   static final String UNSEEN = "unseen";
   static final String RECEIVING_WAITED = "receiving waited for a CPU";
+  static final String RECEIVING_RUNS = "receiving runs (count)";
 
   private final Path tasks;
   private final Path stat;
@@ -40,7 +42,10 @@ final class ThreadCpuSampler {
   /** Per thread id: its name, its ticks at the first sample that saw it (0 if born after the start), the last. */
   private final Map<Long, String> names = new HashMap<>();
   private final Map<Long, long[]> ticks = new HashMap<>();
-  /** Per thread id: its run-queue wait (schedstat's second field, ns) at its first sample (0 if born after the start), the last. */
+  /**
+   * Per thread id: its run-queue wait (schedstat's second field, ns) and its runs (the third) at its
+   * first sample (0 if born after the start), then at its last.
+   */
   private final Map<Long, long[]> waits = new HashMap<>();
   private final Thread thread;
   private volatile boolean stopping;
@@ -86,14 +91,18 @@ final class ThreadCpuSampler {
     }
     millis.put(UNSEEN, Math.max(0, processTicks - sampled) * TICK_MILLIS);
     long waitedNanos = 0;
+    long runs = 0;
     synchronized (ticks) {
       for (Map.Entry<Long, long[]> thread : waits.entrySet()) {
         if (group(names.get(thread.getKey())).equals(RECEIVING)) {
-          waitedNanos += thread.getValue()[1] - thread.getValue()[0];
+          long[] w = thread.getValue();
+          waitedNanos += w[2] - w[0];
+          runs += w[3] - w[1];
         }
       }
     }
     millis.put(RECEIVING_WAITED, TimeUnit.NANOSECONDS.toMillis(waitedNanos));
+    millis.put(RECEIVING_RUNS, runs);
     return millis;
   }
 
@@ -122,13 +131,13 @@ final class ThreadCpuSampler {
     return Map.entry(statLine.substring(open + 1, close), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
   }
 
-  /** A thread's run-queue wait so far in ns (schedstat's second field), or -1 when the kernel does not say. */
-  private static long waitNanos(Path task) throws IOException {
+  /** A thread's run-queue wait so far in ns and its runs (schedstat's second and third fields), or null. */
+  private static long[] schedstat(Path task) throws IOException {
     try {
       String[] fields = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
-      return fields.length >= 2 ? Long.parseLong(fields[1]) : -1;
+      return fields.length >= 3 ? new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[2])} : null;
     } catch (NoSuchFileException noSchedstatOrExited) {
-      return -1;
+      return null;
     }
   }
 
@@ -157,15 +166,16 @@ final class ThreadCpuSampler {
           continue;
         }
         Map.Entry<String, Long> stat = parse(line);
-        long waited = waitNanos(task);
+        long[] waited = schedstat(task);
         long tid = Long.parseLong(task.getFileName().toString());
         synchronized (ticks) {
           names.put(tid, stat.getKey());
           long[] counts = ticks.computeIfAbsent(tid, t -> new long[] {first ? stat.getValue() : 0, 0});
           counts[1] = stat.getValue();
-          if (waited >= 0) {
-            long[] wait = waits.computeIfAbsent(tid, t -> new long[] {first ? waited : 0, 0});
-            wait[1] = waited;
+          if (waited != null) {
+            long[] wait = waits.computeIfAbsent(tid, t -> first ? new long[] {waited[0], waited[1], 0, 0} : new long[4]);
+            wait[2] = waited[0];
+            wait[3] = waited[1];
           }
         }
       }

@@ -52,8 +52,10 @@ class ThreadCpuSamplerTest {
 
     assertThat(spent[0]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
     assertThat(millis).containsOnlyKeys(ThreadCpuSampler.RECEIVING, ThreadCpuSampler.JIT, ThreadCpuSampler.GC,
-        ThreadCpuSampler.OTHER, ThreadCpuSampler.UNSEEN, ThreadCpuSampler.RECEIVING_WAITED);
+        ThreadCpuSampler.OTHER, ThreadCpuSampler.UNSEEN, ThreadCpuSampler.RECEIVING_WAITED,
+        ThreadCpuSampler.RECEIVING_RUNS);
     assertThat(millis.get(ThreadCpuSampler.RECEIVING_WAITED)).isNotNegative();
+    assertThat(millis.get(ThreadCpuSampler.RECEIVING_RUNS)).isPositive();
     assertThat(millis.get(ThreadCpuSampler.RECEIVING)).isBetween(150L - 3 * ThreadCpuSampler.PERIOD_MILLIS, 400L);
     // What the exited thread spent after its last sample is the process's, counted as unseen.
     assertThat(millis.get(ThreadCpuSampler.RECEIVING) + millis.get(ThreadCpuSampler.UNSEEN))
