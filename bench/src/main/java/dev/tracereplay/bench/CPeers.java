@@ -136,7 +136,7 @@ final class CPeers {
   }
 
   /** The fields of a /proc stat line after the command name: [0] is field 3 (state). */
-  private static String[] statFields(String statLine) throws IOException {
+  static String[] statFields(String statLine) throws IOException {
     int end = statLine.lastIndexOf(')');
     if (end < 0) {
       throw new IOException("not a /proc stat line: " + statLine);

@@ -122,13 +122,13 @@ final class ThreadCpuSampler {
 
   /** A stat line's name and utime + stime, in ticks; the name may hold spaces and parentheses. */
   static Map.Entry<String, Long> parse(String statLine) throws IOException {
+    String[] fields = CPeers.statFields(statLine);
     int open = statLine.indexOf('(');
-    int close = statLine.lastIndexOf(')');
-    if (open < 0 || close < open) {
+    if (open < 0) {
       throw new IOException("not a /proc stat line: " + statLine);
     }
-    String[] fields = statLine.substring(close + 2).trim().split("\\s+");
-    return Map.entry(statLine.substring(open + 1, close), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+    String name = statLine.substring(open + 1, statLine.lastIndexOf(')'));
+    return Map.entry(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
   }
 
   /** A thread's run-queue wait so far in ns and its runs (schedstat's second and third fields), or null. */
