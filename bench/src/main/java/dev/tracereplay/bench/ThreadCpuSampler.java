@@ -1,7 +1,7 @@
 package dev.tracereplay.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,14 +39,8 @@ final class ThreadCpuSampler {
   private final Path tasks;
   private final Path stat;
   private long processTicksAtStart;
-  /** Per thread id: its name, its ticks at the first sample that saw it (0 if born after the start), the last. */
-  private final Map<Long, String> names = new HashMap<>();
-  private final Map<Long, long[]> ticks = new HashMap<>();
-  /**
-   * Per thread id: its run-queue wait (schedstat's second field, ns) and its runs (the third) at its
-   * first sample (0 if born after the start), then at its last.
-   */
-  private final Map<Long, long[]> waits = new HashMap<>();
+  /** Per thread id, what the samples saw of it; guarded by itself. */
+  private final Map<Long, Seen> threads = new HashMap<>();
   private final Thread thread;
   private volatile boolean stopping;
   private volatile IOException failure;
@@ -75,32 +69,28 @@ final class ThreadCpuSampler {
     if (failure != null) {
       throw failure;
     }
-    long processTicks = parse(Files.readString(stat)).getValue() - processTicksAtStart;
     sample(false);
+    // After the threads' last sample, so that it holds all they were seen to spend.
+    long processTicks = parse(Files.readString(stat)).getValue() - processTicksAtStart;
     Map<String, Long> millis = new LinkedHashMap<>();
     for (String group : new String[] {RECEIVING, JIT, GC, OTHER}) {
       millis.put(group, 0L);
     }
     long sampled = 0;
-    synchronized (ticks) {
-      for (Map.Entry<Long, long[]> thread : ticks.entrySet()) {
-        long spent = thread.getValue()[1] - thread.getValue()[0];
-        millis.merge(group(names.get(thread.getKey())), spent * TICK_MILLIS, Long::sum);
-        sampled += spent;
-      }
-    }
-    millis.put(UNSEEN, Math.max(0, processTicks - sampled) * TICK_MILLIS);
     long waitedNanos = 0;
     long runs = 0;
-    synchronized (ticks) {
-      for (Map.Entry<Long, long[]> thread : waits.entrySet()) {
-        if (group(names.get(thread.getKey())).equals(RECEIVING)) {
-          long[] w = thread.getValue();
-          waitedNanos += w[2] - w[0];
-          runs += w[3] - w[1];
+    synchronized (threads) {
+      for (Seen thread : threads.values()) {
+        String group = group(thread.name);
+        millis.merge(group, thread.ticks() * TICK_MILLIS, Long::sum);
+        sampled += thread.ticks();
+        if (group.equals(RECEIVING)) {
+          waitedNanos += thread.waitedNanos();
+          runs += thread.runs();
         }
       }
     }
+    millis.put(UNSEEN, Math.max(0, processTicks - sampled) * TICK_MILLIS);
     millis.put(RECEIVING_WAITED, TimeUnit.NANOSECONDS.toMillis(waitedNanos));
     millis.put(RECEIVING_RUNS, runs);
     return millis;
@@ -151,14 +141,14 @@ final class ThreadCpuSampler {
         }
         sample(false);
       }
-    } catch (IOException | UncheckedIOException e) {
-      failure = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+    } catch (IOException e) {
+      failure = e;
     }
   }
 
   private void sample(boolean first) throws IOException {
-    try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
-      for (Path task : threads) {
+    try (DirectoryStream<Path> taskDirectories = Files.newDirectoryStream(tasks)) {
+      for (Path task : taskDirectories) {
         String line;
         try {
           line = Files.readString(task.resolve("stat"));
@@ -168,19 +158,59 @@ final class ThreadCpuSampler {
         Map.Entry<String, Long> stat = parse(line);
         long[] waited = schedstat(task);
         long tid = Long.parseLong(task.getFileName().toString());
-        synchronized (ticks) {
-          names.put(tid, stat.getKey());
-          long[] counts = ticks.computeIfAbsent(tid, t -> new long[] {first ? stat.getValue() : 0, 0});
-          counts[1] = stat.getValue();
-          if (waited != null) {
-            long[] wait = waits.computeIfAbsent(tid, t -> first ? new long[] {waited[0], waited[1], 0, 0} : new long[4]);
-            wait[2] = waited[0];
-            wait[3] = waited[1];
-          }
+        synchronized (threads) {
+          threads.computeIfAbsent(tid, t -> new Seen(first, stat.getValue(), waited)).update(stat, waited);
         }
       }
     } catch (NoSuchFileException processGone) {
       // the process has exited: its threads' last samples stand
+    } catch (DirectoryIteratorException e) {
+      if (!(e.getCause() instanceof NoSuchFileException)) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  /**
+   * One thread as the samples saw it: its name, and its ticks, run-queue wait (ns) and runs at the
+   * first sample that saw it (zero for a thread born after the start) and at the last.
+   */
+  private static final class Seen {
+    String name;
+    final long firstTicks;
+    final long firstWaitedNanos;
+    final long firstRuns;
+    long lastTicks;
+    long lastWaitedNanos;
+    long lastRuns;
+
+    Seen(boolean atStart, long ticks, long[] waited) {
+      this.firstTicks = atStart ? ticks : 0;
+      this.firstWaitedNanos = atStart && waited != null ? waited[0] : 0;
+      this.firstRuns = atStart && waited != null ? waited[1] : 0;
+      this.lastWaitedNanos = firstWaitedNanos;
+      this.lastRuns = firstRuns;
+    }
+
+    void update(Map.Entry<String, Long> stat, long[] waited) {
+      name = stat.getKey();
+      lastTicks = stat.getValue();
+      if (waited != null) {
+        lastWaitedNanos = waited[0];
+        lastRuns = waited[1];
+      }
+    }
+
+    long ticks() {
+      return lastTicks - firstTicks;
+    }
+
+    long waitedNanos() {
+      return lastWaitedNanos - firstWaitedNanos;
+    }
+
+    long runs() {
+      return lastRuns - firstRuns;
     }
   }
 }
